@@ -1,0 +1,104 @@
+"""The labeled-page interchange format: JSONL (optionally gzip), one page per line.
+
+``{"id", "lines": [str], "labels": ["content"|"chrome"|null]}`` with null exactly on blank
+lines; optional ``link_chars``, ``lang``, ``site``, ``url``, ``dataset``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from classifier.atomic import atomic_output
+from classifier.page import Page
+
+OPTIONAL_FIELDS = ("link_chars", "lang", "site", "url", "dataset")
+
+
+class InputError(ValueError):
+    """Bad input: the message names the file and the problem, in one line."""
+
+
+def open_text(path: Path):
+    """Open a text file for reading, transparently un-gzipping ``*.gz``."""
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8")
+    return open(path, encoding="utf-8")
+
+
+def page_from_labeled_record(record: dict, where: str) -> Page:
+    """Build a Page from one labeled record; raise InputError naming ``where`` if malformed."""
+    if not isinstance(record, dict) or not isinstance(record.get("lines"), list):
+        raise InputError(f"{where}: record has no 'lines' list")
+    if not isinstance(record.get("labels"), list):
+        raise InputError(f"{where}: record has no 'labels' list")
+    try:
+        return Page(
+            page_id=str(record.get("id", where)),
+            lines=[str(line) for line in record["lines"]],
+            labels=record["labels"],
+            link_chars=record.get("link_chars"),
+            site=record.get("site") or None,
+            url=record.get("url") or None,
+            lang=record.get("lang") or None,
+            dataset=record.get("dataset") or None,
+        )
+    except ValueError as error:
+        raise InputError(f"{where}: {error}") from None
+
+
+def read_labeled_pages(path: str | Path, errors: list[str] | None = None) -> Iterator[Page]:
+    """Yield the labeled pages of a JSONL(.gz) file.
+
+    A malformed record raises InputError, unless ``errors`` is given: then its one-line
+    message is appended there and the good records are still yielded.
+    """
+    path = Path(path)
+    try:
+        handle = open_text(path)
+    except OSError as error:
+        raise InputError(f"{path}: cannot open ({error.strerror or error})") from None
+    with handle:
+        try:
+            for line_no, raw in enumerate(handle, start=1):
+                if not raw.strip():
+                    continue
+                where = f"{path}:{line_no}"
+                try:
+                    yield page_from_labeled_record(json.loads(raw), where)
+                except json.JSONDecodeError as error:
+                    problem = InputError(f"{where}: invalid JSON ({error.msg})")
+                    if errors is None:
+                        raise problem from None
+                    errors.append(str(problem))
+                except InputError as problem:
+                    if errors is None:
+                        raise
+                    errors.append(str(problem))
+        except (OSError, EOFError, UnicodeDecodeError) as error:
+            raise InputError(f"{path}: unreadable ({error})") from None
+
+
+def labeled_record(page: Page) -> dict:
+    """The JSON-ready labeled record of a page."""
+    record = {"id": page.page_id, "lines": page.lines, "labels": page.labels}
+    for name in OPTIONAL_FIELDS:
+        value = getattr(page, name)
+        if value is not None:
+            record[name] = value
+    return record
+
+
+def write_labeled_pages(pages: Iterable[Page], path: str | Path) -> int:
+    """Write pages as labeled JSONL (gzip when the name ends in .gz), atomically."""
+    path = Path(path)
+    count = 0
+    with atomic_output(path) as tmp:
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(tmp, "wt", encoding="utf-8") as out:
+            for page in pages:
+                out.write(json.dumps(labeled_record(page), ensure_ascii=False) + "\n")
+                count += 1
+    return count

@@ -1,0 +1,205 @@
+"""LineClassifier: feature table -> p(content) per line, in three learned stages.
+
+1. lexical: a linear model on hashed character n-grams of the normalized line. It learns the
+   words of chrome in any language ("Read more", "©", "أرسل هذا الخبر") from data.
+2. first pass: gradient-boosted trees on the numeric features plus the lexical scores of the
+   line and its neighbours -> ``p_first``, the context-free guess (kept beside the final one).
+3. revise: a second tree model that also sees the neighbours' first-pass probabilities, as
+   jusText's revise step does by hand -> ``p_content``.
+
+When fitting, stages 2 and 3 are trained on out-of-fold outputs of the stage before
+(folds grouped by site), so they learn how much to trust those outputs on unseen sites.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.linear_model import SGDClassifier
+from sklearn.model_selection import GroupKFold
+from sklearn.utils.validation import check_is_fitted
+
+from classifier.features import add_neighbour_columns, add_window_means, feature_names, featurize, offset_tag
+from classifier.page import CHROME, CONTENT, Page
+
+# Character n-grams within word boundaries; 2..4 covers Latin affixes, Arabic clitics and
+# short CJK words. 2**20 hashed columns keep collisions rare and the model file small.
+LEXICAL_NGRAMS = (2, 4)
+LEXICAL_HASH_FEATURES = 2**20
+LEXICAL_OFFSETS = (-2, -1, 1, 2)
+FIRST_PASS_OFFSETS = (-3, -2, -1, 1, 2, 3)
+# Folds for the out-of-fold outputs that train the later stages.
+STACKING_FOLDS = 3
+DEFAULT_THRESHOLD = 0.5
+_DIGITS = str.maketrans("0123456789", "0000000000")
+
+
+class LineClassifier(BaseEstimator):
+    """Labels each line of a page ``content`` or ``chrome`` with a probability.
+
+    >>> clf = LineClassifier.load()            # the shipped model
+    >>> clf.predict(["Home", "News", "A long sentence of article text, as it goes on."])
+    """
+
+    def __init__(self, *, random_state: int = 0, max_iter: int = 300, threshold: float = DEFAULT_THRESHOLD):
+        self.random_state = random_state
+        self.max_iter = max_iter
+        self.threshold = threshold
+
+    # ----- fitting -------------------------------------------------------------------------
+    def fit(self, pages: Sequence[Page], scored: Sequence[Sequence[bool]] | None = None) -> LineClassifier:
+        """Fit on labeled pages. ``scored`` optionally masks, per page, which lines have a
+        trustworthy label (partially labeled pages); the others only give context."""
+        if not pages or any(page.labels is None for page in pages):
+            raise ValueError("fit needs labeled pages (every page with 'labels')")
+        table = featurize(pages)
+        rows = table["is_blank"].to_numpy() == 0
+        y = np.array([label == CONTENT for page in pages for label in page.labels], dtype=np.int8)
+        mask = rows.copy()
+        if scored is not None:
+            mask &= np.concatenate([np.asarray(s, dtype=bool) for s in scored])
+        if len(np.unique(y[mask])) < 2:
+            raise ValueError("fit needs both content and chrome lines")
+        sites = np.array([page.site or f"page:{i}" for i, page in enumerate(pages)], dtype=object)
+        groups = sites[table["page_no"].to_numpy()]
+        n_folds = min(STACKING_FOLDS, len(np.unique(groups[mask])))
+        folds = list(GroupKFold(n_splits=n_folds).split(np.zeros(len(table)), groups=groups)) if n_folds > 1 else []
+
+        self.vectorizer_ = HashingVectorizer(
+            analyzer="char_wb", ngram_range=LEXICAL_NGRAMS, n_features=LEXICAL_HASH_FEATURES, alternate_sign=False
+        )
+        text = self.vectorizer_.transform(_lexical_text(table))
+        table["lex_score"] = _out_of_fold(lambda: self._new_lexical(), text, y, mask, rows, folds, decision=True)
+        self.lexical_ = self._new_lexical().fit(text[mask], y[mask])
+        _add_lexical_context(table)
+
+        first_x = _matrix(table, self.first_pass_columns())
+        table["p_first"] = _out_of_fold(lambda: self._new_trees(), first_x, y, mask, rows, folds)
+        self.first_pass_ = self._new_trees().fit(first_x[mask], y[mask])
+        _add_first_pass_context(table)
+
+        revise_x = _matrix(table, self.revise_columns())
+        self.revise_ = self._new_trees().fit(revise_x[mask], y[mask])
+        self.feature_names_ = self.revise_columns()
+        return self
+
+    def _new_lexical(self) -> SGDClassifier:
+        return SGDClassifier(loss="log_loss", alpha=1e-6, max_iter=15, tol=None, random_state=self.random_state)
+
+    def _new_trees(self) -> HistGradientBoostingClassifier:
+        return HistGradientBoostingClassifier(
+            max_iter=self.max_iter, learning_rate=0.1, max_leaf_nodes=63, min_samples_leaf=40,
+            l2_regularization=1.0, early_stopping=False, random_state=self.random_state,
+        )
+
+    @staticmethod
+    def first_pass_columns() -> list[str]:
+        lexical = ["lex_score", *(f"lex_score_{offset_tag(k)}" for k in LEXICAL_OFFSETS), "window_lex_score_mean"]
+        return [*feature_names(), *lexical]
+
+    @classmethod
+    def revise_columns(cls) -> list[str]:
+        context = [f"p_first_{offset_tag(k)}" for k in FIRST_PASS_OFFSETS]
+        pooled = ["p_first", *context, "window_p_first_mean", "window_p_first_mean_wide", "page_p_first_mean", "block_p_first_mean"]
+        return [*cls.first_pass_columns(), *pooled]
+
+    # ----- predicting ----------------------------------------------------------------------
+    def score_table(self, pages: Sequence[Page]) -> pd.DataFrame:
+        """The feature table of ``pages`` with ``p_first`` and ``p_content`` (NaN on blank lines)."""
+        check_is_fitted(self, "revise_")
+        table = featurize(pages)
+        rows = table["is_blank"].to_numpy() == 0
+        table["lex_score"] = np.nan
+        table["p_first"] = np.nan
+        table["p_content"] = np.nan
+        if rows.any():
+            text = self.vectorizer_.transform(_lexical_text(table[rows]))
+            table.loc[rows, "lex_score"] = self.lexical_.decision_function(text)
+            _add_lexical_context(table)
+            first_x = _matrix(table.loc[rows], self.first_pass_columns())
+            table.loc[rows, "p_first"] = self.first_pass_.predict_proba(first_x)[:, 1]
+            _add_first_pass_context(table)
+            revise_x = _matrix(table.loc[rows], self.revise_columns())
+            table.loc[rows, "p_content"] = self.revise_.predict_proba(revise_x)[:, 1]
+        return table
+
+    def predict_proba_pages(self, pages: Sequence[Page]) -> list[np.ndarray]:
+        """p(content) per line of each page; NaN on blank lines."""
+        probabilities = self.score_table(pages)["p_content"].to_numpy()
+        bounds = np.cumsum([0, *(len(page.lines) for page in pages)])
+        return [probabilities[start:end] for start, end in zip(bounds[:-1], bounds[1:])]
+
+    def predict_pages(self, pages: Sequence[Page], threshold: float | None = None) -> list[list[tuple[str | None, float | None]]]:
+        """(label, p_content) for every line of every page; (None, None) on blank lines."""
+        cut = self.threshold if threshold is None else threshold
+        return [
+            [(None, None) if np.isnan(p) else (CONTENT if p >= cut else CHROME, float(p)) for p in probabilities]
+            for probabilities in self.predict_proba_pages(pages)
+        ]
+
+    def predict(self, lines: Sequence[str], link_chars: Sequence[int] | None = None, threshold: float | None = None):
+        """(label, p_content) for each line of one page."""
+        page = Page("page", list(lines), list(link_chars) if link_chars is not None else None)
+        return self.predict_pages([page], threshold)[0]
+
+    # ----- persistence -----------------------------------------------------------------------
+    @classmethod
+    def load(cls, path=None) -> LineClassifier:
+        """Load a saved model (default: the shipped one), refusing one that does not fit this code."""
+        from classifier.persistence import load_model
+
+        return load_model(path)
+
+    def save(self, path, metadata: dict | None = None) -> dict:
+        """Save with joblib and write the JSON metadata beside it; returns the metadata."""
+        from classifier.persistence import save_model
+
+        return save_model(self, path, metadata or {})
+
+
+def _matrix(table: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    # Missing values (no link information, no neighbour) become -1, below every real value
+    # (all features are >= 0 except lexical scores, whose missing neighbours sit at page edges).
+    # scikit-learn's tree binning fails on a column that is NaN throughout, as in text-only data.
+    return np.nan_to_num(table[columns].to_numpy(dtype=np.float32), nan=-1.0)
+
+
+def _lexical_text(table: pd.DataFrame) -> pd.Series:
+    # Digits collapse to 0: a date or count is the same signal whatever its value.
+    return table["text_key"].str.translate(_DIGITS)
+
+
+def _add_lexical_context(table: pd.DataFrame) -> None:
+    add_neighbour_columns(table, ["lex_score"], LEXICAL_OFFSETS)
+    add_window_means(table, ["lex_score"], half_width=3)
+
+
+def _add_first_pass_context(table: pd.DataFrame) -> None:
+    add_neighbour_columns(table, ["p_first"], FIRST_PASS_OFFSETS)
+    add_window_means(table, ["p_first"], half_width=3)
+    add_window_means(table, ["p_first"], half_width=10, suffix="_wide")
+    nonblank = table["is_blank"] == 0
+    table["page_p_first_mean"] = table["p_first"].where(nonblank).groupby(table["page_no"]).transform("mean")
+    block_id = table["is_blank"].groupby(table["page_no"]).cumsum()
+    table["block_p_first_mean"] = table["p_first"].where(nonblank).groupby([table["page_no"], block_id]).transform("mean")
+
+
+def _out_of_fold(new_model, x, y, mask, rows, folds, decision: bool = False) -> np.ndarray:
+    """Each non-blank row's output from a model that never saw its site (NaN on blank rows)."""
+    out = np.full(len(y), np.nan)
+    if not folds:
+        folds = [(np.flatnonzero(mask), np.flatnonzero(rows))]
+    for train_index, test_index in folds:
+        train_index = train_index[mask[train_index]]
+        test_index = test_index[rows[test_index]]
+        if len(np.unique(y[train_index])) < 2 or len(test_index) == 0:
+            out[test_index] = 0.0 if decision else y[train_index].mean()
+            continue
+        model = new_model().fit(x[train_index], y[train_index])
+        out[test_index] = model.decision_function(x[test_index]) if decision else model.predict_proba(x[test_index])[:, 1]
+    return out
