@@ -1,0 +1,150 @@
+"""The ``boilerline`` command: predict, train, evaluate.
+
+Each command is a thin layer over a plain function; library code raises, and only this
+module turns errors into one-line messages and exit codes. Results go to stdout (or
+``--output``), messages to stderr. ``train`` and ``evaluate`` import the ``training``
+package only when they run, so ``predict`` never loads training code.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from classifier.atomic import atomic_output
+from classifier.io import InputFormat, OutputFormat, read_pages, write_page
+from classifier.labeled import InputError
+from classifier.persistence import ModelError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Label every line of scraped pages as content or chrome.")
+
+# Pages featurized together: repetition across a site's pages is counted within a batch, and
+# a batch bounds memory (about 1 KB of features per line).
+DEFAULT_BATCH_PAGES = 256
+
+
+def fail(message: str, code: int = 1) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _batches(pages, size: int):
+    batch = []
+    for page in pages:
+        batch.append(page)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@app.command()
+def predict(
+    inputs: list[str] = typer.Argument(..., help="Text/HTML/JSONL files, folders of them, or - for stdin."),
+    model: Optional[Path] = typer.Option(None, help="Model file (default: the shipped models/default.joblib)."),
+    format: OutputFormat = typer.Option(OutputFormat.jsonl, "--format", help="jsonl: per-line labels; text: cleaned page; annotated: marked lines."),
+    threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0, help="p(content) at or above which a line is content (default: the model's)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout."),
+    input_format: InputFormat = typer.Option(InputFormat.auto, help="How to read inputs; auto goes by file extension (.jsonl, .html, else text)."),
+    text_field: str = typer.Option("text", help="JSONL field holding the page text (a 'lines' list is used when present)."),
+    batch_pages: int = typer.Option(DEFAULT_BATCH_PAGES, min=1, help="Pages featurized together."),
+) -> None:
+    """Label every line of the given pages content or chrome, with p(content)."""
+    from classifier.model import LineClassifier
+
+    try:
+        classifier = LineClassifier.load(model)
+    except ModelError as error:
+        fail(str(error), code=2)
+    errors: list[str] = []
+    n_pages = 0
+    with atomic_output(output) if output else nullcontext(None) as tmp:
+        with open(tmp, "w", encoding="utf-8") if tmp else nullcontext(sys.stdout) as out:
+            pages = read_pages(inputs, input_format=input_format, text_field=text_field, errors=errors)
+            for batch in _batches(pages, batch_pages):
+                for page, predictions in zip(batch, classifier.predict_pages(batch, threshold)):
+                    write_page(out, page, predictions, format, first=n_pages == 0)
+                    n_pages += 1
+    for message in errors:
+        typer.echo(f"error: {message}", err=True)
+    typer.echo(f"{n_pages} page(s) labeled, {len(errors)} input(s) rejected", err=True)
+    if errors:
+        raise typer.Exit(1)
+
+
+def _load_training_pages(data: list[Path]):
+    from training.loading import load_pages
+
+    try:
+        return load_pages(data, progress=lambda message: typer.echo(message, err=True))
+    except (InputError, FileNotFoundError) as error:
+        fail(str(error))
+
+
+@app.command()
+def train(
+    data: list[Path] = typer.Option(..., "--data", help="Labeled-page JSONL files, HTML+gold dataset files, or folders of them (e.g. ../shared/data)."),
+    out: Path = typer.Option(..., "--out", help="Where to write the model (.joblib); metadata goes beside it (.json)."),
+    seed: int = typer.Option(0, help="Seed for link dropout, fold assignment and the learners."),
+    cv: int = typer.Option(5, min=0, help="Site-grouped folds to score before the final fit (0: skip)."),
+) -> None:
+    """Train a model on labeled pages, print site-grouped CV scores, save model + metadata."""
+    from training.evaluate import cross_validate
+    from training.report import format_report
+    from training.train import train as train_model
+
+    pages = _load_training_pages(data)
+    cv_scores = None
+    if cv:
+        try:
+            cv_scores = cross_validate(pages, cv, seed=seed, text_only=True, progress=lambda m: typer.echo(m, err=True))
+        except ValueError as error:
+            fail(str(error))
+        typer.echo(format_report(cv_scores, title=f"{cv}-fold cross-validation grouped by site, text-only input"))
+    typer.echo(f"fitting on all {len(pages)} pages", err=True)
+    meta = train_model(pages, out, seed=seed, sources=[str(path) for path in data], cv_scores=cv_scores)
+    typer.echo(f"wrote {out} ({meta['size_bytes'] / 1e6:.1f} MB) and {out.with_suffix('.json').name}", err=True)
+
+
+@app.command()
+def evaluate(
+    data: list[Path] = typer.Option(..., "--data", help="Labeled-page JSONL files, HTML+gold dataset files, or folders of them."),
+    model: Optional[Path] = typer.Option(None, help="Model file (default: the shipped model). Ignored with --cv."),
+    cv: int = typer.Option(0, min=0, help="Instead of scoring a model, train and score K folds grouped by site."),
+    text_only: bool = typer.Option(False, "--text-only", help="Hide link counts from the model, as for plain-text input."),
+    seed: int = typer.Option(0, help="Seed for --cv."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
+) -> None:
+    """Score line labels against gold: precision/recall/F1 by lines and characters, page token F1."""
+    from classifier.model import LineClassifier
+    from training.evaluate import cross_validate, evaluate as evaluate_model
+    from training.report import format_report
+
+    pages = _load_training_pages(data)
+    if cv:
+        try:
+            scores = cross_validate(pages, cv, seed=seed, text_only=text_only, progress=lambda m: typer.echo(m, err=True))
+        except ValueError as error:
+            fail(str(error))
+        title = f"{cv}-fold cross-validation grouped by site"
+    else:
+        try:
+            classifier = LineClassifier.load(model)
+        except ModelError as error:
+            fail(str(error), code=2)
+        scores = evaluate_model(classifier, pages, text_only=text_only)
+        title = f"model {model or 'default'}"
+    if as_json:
+        typer.echo(json.dumps(scores, ensure_ascii=False))
+    else:
+        typer.echo(format_report(scores, title=title + (", text-only input" if text_only else "")))
+
+
+if __name__ == "__main__":
+    app()

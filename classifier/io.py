@@ -1,0 +1,214 @@
+"""Reading pages to classify, and writing what the model says about them.
+
+Inputs: plain-text files (one page each), folders of them, ``-`` for stdin, JSONL files
+(one page per record: a ``text`` field or a ``lines`` list), and HTML files. Output formats:
+``jsonl`` (per-line labels and scores), ``text`` (the cleaned page), ``annotated`` (every
+line behind a marker a person can scan).
+"""
+
+from __future__ import annotations
+
+import enum
+import gzip
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import urlsplit
+
+from classifier.html import decode_html, render_html
+from classifier.labeled import InputError, open_text
+from classifier.page import CONTENT, Page
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+# Separates pages in ``text`` output: a line holding only a form feed, which never occurs
+# in rendered text (the renderer drops control characters).
+PAGE_SEPARATOR = "\f"
+
+
+class InputFormat(str, enum.Enum):
+    auto = "auto"
+    text = "text"
+    jsonl = "jsonl"
+    html = "html"
+
+
+class OutputFormat(str, enum.Enum):
+    jsonl = "jsonl"
+    text = "text"
+    annotated = "annotated"
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines of a text page: split on newlines only (not on U+2028 and friends), CRLF folded."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else the detected legacy encoding (e.g. windows-1256)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return decode_html(data)
+
+
+def host_of(url: str | None) -> str | None:
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else None
+
+
+def read_pages(
+    inputs: Iterable[str], *, input_format: InputFormat = InputFormat.auto, text_field: str = "text",
+    errors: list[str] | None = None, stdin: TextIO | None = None,
+) -> Iterator[Page]:
+    """Yield the pages of every input. A bad file or record raises InputError, or, when
+    ``errors`` is given, is reported there in one line while the good ones go on."""
+    for name in inputs:
+        try:
+            if name == "-":
+                yield from _read_stream(stdin or sys.stdin, "<stdin>", input_format, text_field, errors)
+                continue
+            path = Path(name)
+            if not path.exists():
+                raise InputError(f"{path}: no such file or folder")
+            files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")) if path.is_dir() else [path]
+            for file in files:
+                try:
+                    yield from _read_file(file, input_format, text_field, errors)
+                except InputError as problem:
+                    if errors is None:
+                        raise
+                    errors.append(str(problem))
+        except InputError as problem:
+            if errors is None:
+                raise
+            errors.append(str(problem))
+
+
+def _format_of(path: Path, input_format: InputFormat) -> InputFormat:
+    if input_format != InputFormat.auto:
+        return input_format
+    name = path.name.lower()
+    if name.endswith(JSONL_SUFFIXES):
+        return InputFormat.jsonl
+    if name.endswith(HTML_SUFFIXES) or name.endswith(tuple(s + ".gz" for s in HTML_SUFFIXES)):
+        return InputFormat.html
+    return InputFormat.text
+
+
+def _read_file(path: Path, input_format: InputFormat, text_field: str, errors: list[str] | None) -> Iterator[Page]:
+    kind = _format_of(path, input_format)
+    if kind == InputFormat.jsonl:
+        try:
+            handle = open_text(path)
+        except OSError as error:
+            raise InputError(f"{path}: cannot open ({error.strerror or error})") from None
+        with handle:
+            yield from _read_stream(handle, str(path), kind, text_field, errors)
+        return
+    try:
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
+    except (OSError, EOFError) as error:
+        raise InputError(f"{path}: cannot read ({getattr(error, 'strerror', None) or error})") from None
+    if b"\0" in data[:4096]:
+        raise InputError(f"{path}: looks binary (NUL bytes), not a text or HTML page")
+    if kind == InputFormat.html:
+        lines, link_chars = render_html(data)
+        yield Page(str(path), lines, link_chars)
+    else:
+        yield Page(str(path), split_lines(decode_text(data)))
+
+
+def _read_stream(handle: TextIO, name: str, input_format: InputFormat, text_field: str, errors: list[str] | None) -> Iterator[Page]:
+    try:
+        if input_format in (InputFormat.auto, InputFormat.text):
+            yield Page(name, split_lines(handle.read()))
+            return
+        if input_format == InputFormat.html:
+            lines, link_chars = render_html(handle.read())
+            yield Page(name, lines, link_chars)
+            return
+        for line_no, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                yield page_from_record(raw, f"{name}:{line_no}", text_field)
+            except InputError as problem:
+                if errors is None:
+                    raise
+                errors.append(str(problem))
+    except (UnicodeDecodeError, OSError, EOFError) as error:
+        raise InputError(f"{name}: unreadable ({error})") from None
+
+
+def page_from_record(raw: str, where: str, text_field: str = "text") -> Page:
+    """A page from one JSONL record: its ``lines`` list, else its ``text_field`` string."""
+    try:
+        record = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise InputError(f"{where}: invalid JSON ({error.msg})") from None
+    if not isinstance(record, dict):
+        raise InputError(f"{where}: record is not a JSON object")
+    lines = record.get("lines")
+    if isinstance(lines, list) and all(isinstance(line, str) for line in lines):
+        pass
+    elif isinstance(record.get(text_field), str):
+        lines = split_lines(record[text_field])
+    else:
+        raise InputError(f"{where}: record has neither a '{text_field}' string nor a 'lines' list of strings")
+    link_chars = record.get("link_chars")
+    if link_chars is not None and (not isinstance(link_chars, list) or len(link_chars) != len(lines)):
+        raise InputError(f"{where}: 'link_chars' must be a list with one count per line")
+    page_id = record.get("id") or record.get("url") or where
+    url = record.get("url") if isinstance(record.get("url"), str) else None
+    return Page(str(page_id), lines, link_chars, site=record.get("site") or host_of(url), url=url)
+
+
+def write_page(out: TextIO, page: Page, predictions: list[tuple[str | None, float | None]], output_format: OutputFormat, first: bool) -> None:
+    """Write one classified page in the chosen format."""
+    if output_format == OutputFormat.jsonl:
+        out.write(json.dumps(page_record(page, predictions), ensure_ascii=False) + "\n")
+    elif output_format == OutputFormat.text:
+        if not first:
+            out.write(PAGE_SEPARATOR + "\n")
+        text = cleaned_text(page.lines, [label for label, _ in predictions])
+        out.write(text + "\n" if text else "")
+    else:
+        out.write(f"### {page.page_id}\n")
+        for line, (label, p_content) in zip(page.lines, predictions):
+            out.write(annotate(line, label, p_content) + "\n")
+
+
+def page_record(page: Page, predictions: list[tuple[str | None, float | None]]) -> dict:
+    lines = [
+        {"text": line, "label": label, "p_content": None if p is None else round(p, 4)}
+        for line, (label, p) in zip(page.lines, predictions)
+    ]
+    return {"id": page.page_id, "lines": lines}
+
+
+def cleaned_text(lines: list[str], labels: list[str | None]) -> str:
+    """The content lines, with one blank line where the original had blank lines between them."""
+    kept: list[str] = []
+    gap = False
+    for line, label in zip(lines, labels):
+        if label is None:
+            gap = True
+        elif label == CONTENT:
+            if gap and kept:
+                kept.append("")
+            kept.append(line)
+            gap = False
+    return "\n".join(kept)
+
+
+def annotate(line: str, label: str | None, p_content: float | None) -> str:
+    """The line behind a fixed-width marker: ``C 0.97  |`` content, ``- 0.03  |`` chrome, blank for blank lines."""
+    if label is None:
+        return f"{'':8}| {line}"
+    mark = "C" if label == CONTENT else "-"
+    return f"{mark} {p_content:.2f}  | {line}"

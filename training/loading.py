@@ -1,0 +1,64 @@
+"""Labeled pages from whatever the user points at: labeled-page JSONL, HTML+gold dataset
+files (labeled on the fly by ``training.labeling``, cached), or folders of either."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from classifier.labeled import InputError, open_text, read_labeled_pages
+from classifier.page import Page
+from training.datasets import dataset_name
+from training.labeling import build_labeled_pages
+
+JSONL_PATTERNS = ("*.jsonl", "*.jsonl.gz")
+
+
+def is_gold_dataset(path: Path) -> bool:
+    """True when the file's records carry raw HTML with a gold text to label from."""
+    try:
+        with open_text(path) as handle:
+            first = next((line for line in handle if line.strip()), "")
+        record = json.loads(first) if first else {}
+    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError(f"{path}: not a readable JSONL file ({error})") from None
+    return isinstance(record, dict) and "html" in record and ("gold" in record or "labels" in record)
+
+
+def expand(paths: Sequence[Path]) -> list[Path]:
+    """Files named directly, and the JSONL files inside named folders."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted({file for pattern in JSONL_PATTERNS for file in path.glob(pattern)})
+            if not found:
+                raise InputError(f"{path}: folder holds no .jsonl or .jsonl.gz files")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    return files
+
+
+def load_pages(paths: Sequence[Path], progress: Callable[[str], None] | None = None) -> list[Page]:
+    """All labeled pages of ``paths``, in order."""
+    pages: list[Page] = []
+    for file in expand(paths):
+        if is_gold_dataset(file):
+            file_pages, counts = build_labeled_pages(file.parent, datasets=[dataset_name(file)])
+            for name, count in counts.items():
+                if progress:
+                    source = "cache" if count.from_cache else "labeled now"
+                    progress(f"{file}: {count.converted} pages ({source}), {count.skipped} skipped")
+        else:
+            file_pages = list(read_labeled_pages(file))
+            for page in file_pages:
+                page.dataset = page.dataset or file.name.split(".")[0]
+            if progress:
+                progress(f"{file}: {len(file_pages)} labeled pages")
+        pages.extend(file_pages)
+    if not pages:
+        raise InputError(f"no labeled pages in {', '.join(map(str, paths))}")
+    return pages

@@ -1,0 +1,63 @@
+"""The training loop: labeled pages -> fitted LineClassifier -> model file + metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from classifier.model import LineClassifier
+from classifier.page import Page
+from training.metrics import scored_mask
+
+# Share of training pages whose link counts are hidden, so the model also learns to work
+# from plain text (WET dumps, Resiliparse output) where no HTML is at hand.
+LINK_DROPOUT_SHARE = 0.5
+DEFAULT_SEED = 0
+
+
+def without_links(page: Page) -> Page:
+    return replace(page, link_chars=None) if page.link_chars is not None else page
+
+
+def drop_links(pages: Sequence[Page], share: float, seed: int) -> list[Page]:
+    """Hide the link counts of a random ``share`` of pages (fixed by ``seed``)."""
+    rng = random.Random(seed)
+    return [without_links(page) if rng.random() < share else page for page in pages]
+
+
+def fit_model(pages: Sequence[Page], seed: int = DEFAULT_SEED, link_dropout: float = LINK_DROPOUT_SHARE) -> LineClassifier:
+    """Fit a LineClassifier on labeled pages, with link dropout and partial-label masks."""
+    training_pages = drop_links(pages, link_dropout, seed)
+    return LineClassifier(random_state=seed).fit(training_pages, scored=[scored_mask(page) for page in training_pages])
+
+
+def data_digest(pages: Sequence[Page]) -> str:
+    """sha256 over the labeled pages as trained on (ids, lines, labels, link counts, masks)."""
+    digest = hashlib.sha256()
+    for page in pages:
+        record = [page.page_id, page.lines, page.labels, page.link_chars, page.extra.get("scored")]
+        digest.update(json.dumps(record, ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def train(pages: Sequence[Page], out: Path, *, seed: int = DEFAULT_SEED, sources: Sequence[str] = (), cv_scores: dict | None = None) -> dict:
+    """Fit on all ``pages`` and save the model with its metadata; return the metadata."""
+    model = fit_model(pages, seed)
+    metadata = {
+        "trained_on": {
+            "sources": list(sources),
+            "pages": len(pages),
+            "lines_scored": sum(sum(scored_mask(page)) for page in pages),
+            "sites": len({page.site for page in pages}),
+            "datasets": sorted({page.dataset or "unknown" for page in pages}),
+            "data_sha256": data_digest(pages),
+        },
+        "seed": seed,
+        "link_dropout_share": LINK_DROPOUT_SHARE,
+        "cv": cv_scores,
+    }
+    return model.save(out, metadata)
