@@ -57,16 +57,20 @@ class LineClassifier(BaseEstimator):
         trustworthy label (partially labeled pages); the others only give context."""
         if not pages or any(page.labels is None for page in pages):
             raise ValueError("fit needs labeled pages (every page with 'labels')")
-        table = featurize(pages)
-        rows = table["is_blank"].to_numpy() == 0
         y = np.array([label == CONTENT for page in pages for label in page.labels], dtype=np.int8)
-        mask = rows.copy()
+        mask = np.array([label is not None for page in pages for label in page.labels])
         if scored is not None:
             mask &= np.concatenate([np.asarray(s, dtype=bool) for s in scored])
+        return self.fit_table(featurize(pages), y, mask)
+
+    def fit_table(self, table: pd.DataFrame, y: np.ndarray, mask: np.ndarray) -> LineClassifier:
+        """Fit on a feature table (from ``featurize``): ``y`` is 1 for content per row, and
+        only rows where ``mask`` holds are learned from. Adds the stage outputs to ``table``."""
+        rows = table["is_blank"].to_numpy() == 0
+        mask = mask & rows
         if len(np.unique(y[mask])) < 2:
             raise ValueError("fit needs both content and chrome lines")
-        sites = np.array([page.site or f"page:{i}" for i, page in enumerate(pages)], dtype=object)
-        groups = sites[table["page_no"].to_numpy()]
+        groups = table["site"].to_numpy()
         n_folds = min(STACKING_FOLDS, len(np.unique(groups[mask])))
         folds = list(GroupKFold(n_splits=n_folds).split(np.zeros(len(table)), groups=groups)) if n_folds > 1 else []
 
@@ -74,12 +78,12 @@ class LineClassifier(BaseEstimator):
             analyzer="char_wb", ngram_range=LEXICAL_NGRAMS, n_features=LEXICAL_HASH_FEATURES, alternate_sign=False
         )
         text = self.vectorizer_.transform(_lexical_text(table))
-        table["lex_score"] = _out_of_fold(lambda: self._new_lexical(), text, y, mask, rows, folds, decision=True)
+        table["lex_score"] = _out_of_fold(self._new_lexical, text, y, mask, rows, folds, decision=True)
         self.lexical_ = self._new_lexical().fit(text[mask], y[mask])
         _add_lexical_context(table)
 
         first_x = _matrix(table, self.first_pass_columns())
-        table["p_first"] = _out_of_fold(lambda: self._new_trees(), first_x, y, mask, rows, folds)
+        table["p_first"] = _out_of_fold(self._new_trees, first_x, y, mask, rows, folds)
         self.first_pass_ = self._new_trees().fit(first_x[mask], y[mask])
         _add_first_pass_context(table)
 
@@ -111,21 +115,21 @@ class LineClassifier(BaseEstimator):
     # ----- predicting ----------------------------------------------------------------------
     def score_table(self, pages: Sequence[Page]) -> pd.DataFrame:
         """The feature table of ``pages`` with ``p_first`` and ``p_content`` (NaN on blank lines)."""
+        return self.predict_table(featurize(pages))
+
+    def predict_table(self, table: pd.DataFrame) -> pd.DataFrame:
+        """Add ``lex_score``, ``p_first`` and ``p_content`` to a feature table; return it."""
         check_is_fitted(self, "revise_")
-        table = featurize(pages)
         rows = table["is_blank"].to_numpy() == 0
-        table["lex_score"] = np.nan
-        table["p_first"] = np.nan
-        table["p_content"] = np.nan
+        for column in ("lex_score", "p_first", "p_content"):
+            table[column] = np.nan
         if rows.any():
             text = self.vectorizer_.transform(_lexical_text(table[rows]))
             table.loc[rows, "lex_score"] = self.lexical_.decision_function(text)
             _add_lexical_context(table)
-            first_x = _matrix(table.loc[rows], self.first_pass_columns())
-            table.loc[rows, "p_first"] = self.first_pass_.predict_proba(first_x)[:, 1]
+            table.loc[rows, "p_first"] = self.first_pass_.predict_proba(_matrix(table.loc[rows], self.first_pass_columns()))[:, 1]
             _add_first_pass_context(table)
-            revise_x = _matrix(table.loc[rows], self.revise_columns())
-            table.loc[rows, "p_content"] = self.revise_.predict_proba(revise_x)[:, 1]
+            table.loc[rows, "p_content"] = self.revise_.predict_proba(_matrix(table.loc[rows], self.revise_columns()))[:, 1]
         return table
 
     def predict_proba_pages(self, pages: Sequence[Page]) -> list[np.ndarray]:

@@ -7,10 +7,11 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
+from classifier.features import featurize
 from classifier.model import LineClassifier
-from classifier.page import Page
+from classifier.page import CHROME, CONTENT, Page
 from training.metrics import score
-from training.train import DEFAULT_SEED, fit_model, without_links
+from training.train import DEFAULT_SEED, targets, training_table, without_links
 
 
 def predicted_labels(model: LineClassifier, pages: Sequence[Page], text_only: bool, batch_pages: int = 256) -> list[list[str | None]]:
@@ -38,16 +39,27 @@ def cross_validate(
     progress: Callable[[str], None] | None = None,
 ) -> dict:
     """Train on K-1 folds and score the held-out fold, folds grouped by site, then score all
-    held-out predictions together. No site has pages on both sides of a split."""
+    held-out predictions together. No site has pages on both sides of a split.
+
+    Features are label-free and computed per page (repetition per site, and a site is never
+    split), so both tables are computed once for all pages and sliced per fold.
+    """
     groups = site_groups(pages)
     if len(set(groups)) < k:
         raise ValueError(f"{k} folds need at least {k} sites; the data has {len(set(groups))}")
+    if progress:
+        progress(f"featurizing {len(pages)} pages")
+    train_table = training_table(pages, seed)
+    test_table = featurize([without_links(page) for page in pages] if text_only else pages)
+    y, mask = targets(pages)
     predicted: list[list[str | None] | None] = [None] * len(pages)
     folds = GroupKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(pages)), groups=groups)
-    for fold_no, (train_index, test_index) in enumerate(folds, start=1):
+    for fold_no, (train_pages, test_pages) in enumerate(folds, start=1):
         if progress:
-            progress(f"fold {fold_no}/{k}: training on {len(train_index)} pages, testing on {len(test_index)}")
-        model = fit_model([pages[i] for i in train_index], seed)
-        for i, labels in zip(test_index, predicted_labels(model, [pages[i] for i in test_index], text_only)):
-            predicted[i] = labels
+            progress(f"fold {fold_no}/{k}: training on {len(train_pages)} pages, testing on {len(test_pages)}")
+        train_rows = train_table["page_no"].isin(train_pages).to_numpy()
+        model = LineClassifier(random_state=seed).fit_table(train_table[train_rows].copy(), y[train_rows], mask[train_rows])
+        scored = model.predict_table(test_table[test_table["page_no"].isin(test_pages)].copy())
+        for page_no, p_content in scored.groupby("page_no")["p_content"]:
+            predicted[page_no] = [None if np.isnan(p) else (CONTENT if p >= model.threshold else CHROME) for p in p_content]
     return {"folds": k, "grouped_by": "site", "text_only": text_only, "seed": seed, **score(pages, predicted)}

@@ -9,8 +9,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
+from classifier.features import featurize
 from classifier.model import LineClassifier
-from classifier.page import Page
+from classifier.page import CONTENT, Page
 from training.metrics import scored_mask
 
 # Share of training pages whose link counts are hidden, so the model also learns to work
@@ -29,10 +33,23 @@ def drop_links(pages: Sequence[Page], share: float, seed: int) -> list[Page]:
     return [without_links(page) if rng.random() < share else page for page in pages]
 
 
-def fit_model(pages: Sequence[Page], seed: int = DEFAULT_SEED, link_dropout: float = LINK_DROPOUT_SHARE) -> LineClassifier:
-    """Fit a LineClassifier on labeled pages, with link dropout and partial-label masks."""
-    training_pages = drop_links(pages, link_dropout, seed)
-    return LineClassifier(random_state=seed).fit(training_pages, scored=[scored_mask(page) for page in training_pages])
+def targets(pages: Sequence[Page]) -> tuple[np.ndarray, np.ndarray]:
+    """Per line of all pages: 1 for content, and whether the label is learned from."""
+    y = np.array([label == CONTENT for page in pages for label in page.labels], dtype=np.int8)
+    mask = np.concatenate([scored_mask(page) for page in pages]) if pages else np.array([], bool)
+    return y, mask
+
+
+def training_table(pages: Sequence[Page], seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """The feature table to learn from: link counts hidden on a seeded share of pages."""
+    return featurize(drop_links(pages, LINK_DROPOUT_SHARE, seed))
+
+
+def fit_model(pages: Sequence[Page], seed: int = DEFAULT_SEED, table: pd.DataFrame | None = None) -> LineClassifier:
+    """Fit a LineClassifier on labeled pages (``table``: their precomputed training table)."""
+    y, mask = targets(pages)
+    table = training_table(pages, seed) if table is None else table
+    return LineClassifier(random_state=seed).fit_table(table, y, mask)
 
 
 def data_digest(pages: Sequence[Page]) -> str:

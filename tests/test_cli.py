@@ -1,0 +1,108 @@
+"""CLI round trips through typer's CliRunner: train tiny -> predict -> evaluate."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from classifier.cli import app
+from classifier.labeled import read_labeled_pages
+from classifier.persistence import file_sha256
+from tests.paths import GOLD, SEEDS
+
+runner = CliRunner()
+SEED_000 = SEEDS / "000_fccc882e8405e502.txt"
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    out = tmp_path_factory.mktemp("model") / "tiny.joblib"
+    result = runner.invoke(app, ["train", "--data", str(GOLD), "--out", str(out), "--cv", "2", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_train_writes_model_and_metadata(tiny_model):
+    meta = json.loads(tiny_model.with_suffix(".json").read_text())
+    assert meta["sha256"] == file_sha256(tiny_model)
+    assert meta["seed"] == 3
+    assert meta["trained_on"]["pages"] == 2
+    assert "scikit-learn" in meta["versions"] and meta["feature_names"]
+    assert set(meta["cv"]["by_dataset"]) == {"gold"}
+    assert 0 <= meta["cv"]["line"]["f1"] <= 1
+
+
+def test_predict_jsonl_labels_every_nonblank_line(tiny_model, tmp_path):
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["predict", str(SEED_000), "--model", str(tiny_model), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    [record] = [json.loads(line) for line in out.read_text().splitlines()]
+    source_lines = SEED_000.read_text(encoding="utf-8").split("\n")
+    assert [line["text"] for line in record["lines"]] == source_lines
+    for line in record["lines"]:
+        blank = not line["text"].strip()
+        assert (line["label"] is None) == blank == (line["p_content"] is None)
+        if not blank:
+            assert line["label"] in ("content", "chrome") and 0 <= line["p_content"] <= 1
+
+
+def test_predict_text_keeps_only_content_lines(tiny_model):
+    jsonl = runner.invoke(app, ["predict", str(SEED_000), "--model", str(tiny_model)])
+    text = runner.invoke(app, ["predict", str(SEED_000), "--model", str(tiny_model), "--format", "text"])
+    assert jsonl.exit_code == text.exit_code == 0
+    content = [line["text"] for line in json.loads(jsonl.stdout)["lines"] if line["label"] == "content"]
+    assert [line for line in text.stdout.split("\n") if line.strip()] == content
+
+
+def test_predict_threshold_one_keeps_nothing(tiny_model):
+    result = runner.invoke(app, ["predict", str(SEED_000), "--model", str(tiny_model), "--threshold", "1", "--format", "text"])
+    assert result.exit_code == 0 and result.stdout.strip() == ""
+
+
+def test_predict_reads_stdin_jsonl_and_annotates(tiny_model):
+    record = json.dumps({"id": "r1", "text": "Home\n\nA sentence of article text that goes on for a while."})
+    result = runner.invoke(app, ["predict", "-", "--input-format", "jsonl", "--model", str(tiny_model), "--format", "annotated"], input=record + "\n")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "### r1"
+    assert lines[2] == " " * 8 + "| "  # blank line: blank marker
+    assert lines[1][0] in "C-" and lines[1].endswith("| Home")
+
+
+def test_bad_inputs_are_reported_and_good_ones_still_written(tiny_model, tmp_path):
+    records = tmp_path / "pages.jsonl"
+    records.write_text('{"id": "good", "text": "Home\\nSome article text here."}\n{"id": "bad", "lines": 3}\nnot json\n')
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["predict", str(records), str(tmp_path / "missing.txt"), "--model", str(tiny_model), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 3
+    assert any("pages.jsonl:2" in e and "'lines'" in e for e in errors)
+    assert any("pages.jsonl:3" in e and "invalid JSON" in e for e in errors)
+    assert any("missing.txt" in e for e in errors)
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["good"]
+
+
+def test_unusable_model_is_refused_with_a_reason(tmp_path):
+    broken = tmp_path / "broken.joblib"
+    broken.write_bytes(b"not a model")
+    result = runner.invoke(app, ["predict", str(SEED_000), "--model", str(broken)])
+    assert result.exit_code == 2
+    assert "metadata" in result.stderr and "Traceback" not in result.output
+
+
+def test_evaluate_json_has_the_documented_keys(tiny_model):
+    result = runner.invoke(app, ["evaluate", "--data", str(GOLD), "--model", str(tiny_model), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert {"pages", "lines", "line", "char", "page_token_f1_mean", "by_lang", "by_dataset"} <= set(scores)
+    assert scores["pages"] == 2
+    assert scores["lines"] == sum(label is not None for page in read_labeled_pages(GOLD) for label in page.labels)
+    assert set(scores["line"]) == {"p", "r", "f1"}
+
+
+def test_evaluate_cv_needs_enough_sites():
+    result = runner.invoke(app, ["evaluate", "--data", str(GOLD), "--cv", "3"])
+    assert result.exit_code == 1
+    assert "3 folds need at least 3 sites" in result.stderr
