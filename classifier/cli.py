@@ -98,17 +98,22 @@ def train(
     from training.evaluate import cross_validate
     from training.report import format_report
     from training.train import train as train_model
+    from training.train import training_table
 
     pages = _load_training_pages(data)
+    typer.echo(f"featurizing {len(pages)} pages", err=True)
+    table = training_table(pages, seed)
     cv_scores = None
     if cv:
         try:
-            cv_scores = cross_validate(pages, cv, seed=seed, text_only=True, progress=lambda m: typer.echo(m, err=True))
+            cv_scores = cross_validate(
+                pages, cv, seed=seed, text_only=True, progress=lambda m: typer.echo(m, err=True), train_table=table
+            )
         except ValueError as error:
             fail(str(error))
         typer.echo(format_report(cv_scores, title=f"{cv}-fold cross-validation grouped by site, text-only input"))
     typer.echo(f"fitting on all {len(pages)} pages", err=True)
-    meta = train_model(pages, out, seed=seed, sources=[str(path) for path in data], cv_scores=cv_scores)
+    meta = train_model(pages, out, seed=seed, sources=[str(path) for path in data], cv_scores=cv_scores, table=table)
     typer.echo(f"wrote {out} ({meta['size_bytes'] / 1e6:.1f} MB) and {out.with_suffix('.json').name}", err=True)
 
 
@@ -123,7 +128,8 @@ def evaluate(
 ) -> None:
     """Score line labels against gold: precision/recall/F1 by lines and characters, page token F1."""
     from classifier.model import LineClassifier
-    from training.evaluate import cross_validate, evaluate as evaluate_model
+    from training.evaluate import cross_validate
+    from training.evaluate import evaluate as evaluate_model
     from training.report import format_report
 
     pages = _load_training_pages(data)
@@ -144,6 +150,24 @@ def evaluate(
         typer.echo(json.dumps(scores, ensure_ascii=False))
     else:
         typer.echo(format_report(scores, title=title + (", text-only input" if text_only else "")))
+
+
+@app.command()
+def audit(
+    data: Optional[list[Path]] = typer.Option(None, "--data", help="Labeled pages or datasets (default: $BOILERLINE_DATA or ../shared/data)."),
+    n: int = typer.Option(20, min=1, help="Pages to show."),
+    seed: int = typer.Option(0, help="Seed of the random sample."),
+) -> None:
+    """Print random labeled pages, every line behind its label, for a person to check the labels."""
+    from training.audit import audit as render_audit
+    from training.datasets import resolve_data_dir
+
+    if not data:
+        try:
+            data = [resolve_data_dir(None)]
+        except FileNotFoundError as error:
+            fail(str(error))
+    typer.echo(render_audit(_load_training_pages(data), n=n, seed=seed))
 
 
 if __name__ == "__main__":

@@ -15,7 +15,14 @@ import pandas as pd
 
 from classifier.language import detect_language, stopwords
 from classifier.page import Page
-from classifier.text import DIGIT_PATTERN, PUNCT_PATTERN, SCRIPT_PATTERNS, SCRIPTS, normalize_line, words
+from classifier.text import (
+    DIGIT_PATTERN,
+    PUNCT_PATTERN,
+    SCRIPT_PATTERNS,
+    SCRIPTS,
+    normalize_line,
+    words,
+)
 
 # Lines at least this long get their own language guess (langdetect is unreliable below ~10
 # words and too slow to run on every line).
@@ -66,7 +73,7 @@ def featurize(pages: Sequence[Page]) -> pd.DataFrame:
     _add_repetition_features(table, pages)
     _add_position_features(table)
     _add_context_features(table)
-    return table
+    return table.drop(columns=["tokens"])
 
 
 def feature_names() -> list[str]:

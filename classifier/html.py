@@ -12,7 +12,7 @@ import re
 
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.encoding import bytes_to_str, detect_encoding
-from resiliparse.parse.html import HTMLTree
+from resiliparse.parse.html import DOMContext, HTMLTree, NodeType, traverse_dom
 
 # How far ahead (in lines) an anchor's text is looked for before the anchor is taken to be
 # invisible (inside a hidden template the renderer skipped). Menus put one anchor per line,
@@ -20,6 +20,8 @@ from resiliparse.parse.html import HTMLTree
 ANCHOR_LOOKAHEAD_LINES = 20
 
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f]+")
+# Elements whose text the renderer does not show.
+_INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template"})
 
 
 def decode_html(data: bytes) -> str:
@@ -33,9 +35,48 @@ def render_html(html: str | bytes) -> tuple[list[str], list[int]]:
         html = decode_html(html)
     tree = HTMLTree.parse(html)
     lines = extract_plain_text(tree).split("\n")
-    anchors = tree.body.get_elements_by_tag_name("a") if tree.body is not None else []
-    anchor_texts = [_ASCII_SPACE.sub(" ", a.text).strip() for a in anchors]
-    return lines, count_link_chars(lines, [t for t in anchor_texts if t])
+    return lines, count_link_chars(lines, anchor_texts(tree))
+
+
+def anchor_texts(tree: HTMLTree) -> list[str]:
+    """The visible text of each outermost ``<a>`` element, in document order.
+
+    One pre-order pass over the DOM, closing an anchor when the walk comes back up to its
+    depth (the end callback is not called for childless nodes, so depth is what tells).
+    Asking each anchor for its ``.text`` instead is quadratic on pages whose unclosed
+    anchors nest down to the end of the document (seen on webmainbench pages).
+    """
+    if tree.body is None:
+        return []
+    texts: list[str] = []
+    parts: list[str] = []
+    open_at = {"anchor": None, "hidden": None}  # depth of the open <a> / invisible element
+
+    def close_anchor() -> None:
+        text = _ASCII_SPACE.sub(" ", "".join(parts)).strip()
+        if text:
+            texts.append(text)
+        parts.clear()
+        open_at["anchor"] = None
+
+    def enter(context: DOMContext) -> None:
+        node, depth = context.node, context.depth
+        if open_at["hidden"] is not None and depth <= open_at["hidden"]:
+            open_at["hidden"] = None
+        if open_at["anchor"] is not None and depth <= open_at["anchor"]:
+            close_anchor()
+        if node.type == NodeType.ELEMENT:
+            if node.tag == "a" and open_at["anchor"] is None:
+                open_at["anchor"] = depth
+            elif node.tag in _INVISIBLE_TAGS and open_at["hidden"] is None:
+                open_at["hidden"] = depth
+        elif node.type == NodeType.TEXT and open_at["anchor"] is not None and open_at["hidden"] is None:
+            parts.append(node.text)
+
+    traverse_dom(tree.body, enter, None, DOMContext())
+    if open_at["anchor"] is not None:
+        close_anchor()
+    return texts
 
 
 def count_link_chars(lines: list[str], anchor_texts: list[str]) -> list[int]:

@@ -55,7 +55,11 @@ def decode_text(data: bytes) -> str:
 
 
 def host_of(url: str | None) -> str | None:
-    host = urlsplit(url).hostname if url else None
+    """The host of a URL without a leading ``www.``; None when there is none."""
+    try:
+        host = urlsplit(url.strip()).hostname if url else None
+    except ValueError:
+        return None
     return host.removeprefix("www.") if host else None
 
 

@@ -1,7 +1,11 @@
 """The labeled-page interchange format: JSONL (optionally gzip), one page per line.
 
 ``{"id", "lines": [str], "labels": ["content"|"chrome"|null]}`` with null exactly on blank
-lines; optional ``link_chars``, ``lang``, ``site``, ``url``, ``dataset``.
+lines; optional ``link_chars``, ``lang``, ``site``, ``url``, ``dataset``, and ``scored``.
+
+``scored`` (indices of lines) marks a partially labeled page: only those lines' labels are
+trusted, the other non-blank lines carry a provisional ``chrome`` and only give context.
+Pages from partial golds (trafilatura's must-include/must-exclude snippets) use it.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from classifier.atomic import atomic_output
 from classifier.page import Page
 
 OPTIONAL_FIELDS = ("link_chars", "lang", "site", "url", "dataset")
+SCORED = "scored"
 
 
 class InputError(ValueError):
@@ -34,6 +39,9 @@ def page_from_labeled_record(record: dict, where: str) -> Page:
         raise InputError(f"{where}: record has no 'lines' list")
     if not isinstance(record.get("labels"), list):
         raise InputError(f"{where}: record has no 'labels' list")
+    scored = record.get(SCORED)
+    if scored is not None and not (isinstance(scored, list) and all(isinstance(i, int) for i in scored)):
+        raise InputError(f"{where}: '{SCORED}' must be a list of line indices")
     try:
         return Page(
             page_id=str(record.get("id", where)),
@@ -44,6 +52,7 @@ def page_from_labeled_record(record: dict, where: str) -> Page:
             url=record.get("url") or None,
             lang=record.get("lang") or None,
             dataset=record.get("dataset") or None,
+            extra={SCORED: scored} if scored is not None else {},
         )
     except ValueError as error:
         raise InputError(f"{where}: {error}") from None
@@ -88,7 +97,18 @@ def labeled_record(page: Page) -> dict:
         value = getattr(page, name)
         if value is not None:
             record[name] = value
+    if SCORED in page.extra:
+        record[SCORED] = page.extra[SCORED]
     return record
+
+
+def scored_mask(page: Page) -> list[bool]:
+    """Per line: does its label count for training and scoring? (non-blank, and in
+    ``scored`` on a partially labeled page)."""
+    labels = page.labels or [None] * len(page.lines)
+    scored = page.extra.get(SCORED)
+    allowed = set(scored) if scored is not None else None
+    return [label is not None and (allowed is None or i in allowed) for i, label in enumerate(labels)]
 
 
 def write_labeled_pages(pages: Iterable[Page], path: str | Path) -> int:

@@ -24,7 +24,13 @@ from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
 from sklearn.utils.validation import check_is_fitted
 
-from classifier.features import add_neighbour_columns, add_window_means, feature_names, featurize, offset_tag
+from classifier.features import (
+    add_neighbour_columns,
+    add_window_means,
+    feature_names,
+    featurize,
+    offset_tag,
+)
 from classifier.page import CHROME, CONTENT, Page
 
 # Character n-grams within word boundaries; 2..4 covers Latin affixes, Arabic clitics and

@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import platform
-import sys
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 

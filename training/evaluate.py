@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+import pandas as pd
 from sklearn.model_selection import GroupKFold
 
 from classifier.features import featurize
@@ -36,22 +37,24 @@ def site_groups(pages: Sequence[Page]) -> np.ndarray:
 
 def cross_validate(
     pages: Sequence[Page], k: int, *, seed: int = DEFAULT_SEED, text_only: bool = True,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], None] | None = None, train_table: pd.DataFrame | None = None,
 ) -> dict:
     """Train on K-1 folds and score the held-out fold, folds grouped by site, then score all
     held-out predictions together. No site has pages on both sides of a split.
 
     Features are label-free and computed per page (repetition per site, and a site is never
-    split), so both tables are computed once for all pages and sliced per fold.
+    split), so both tables are computed once for all pages and sliced per fold. Pass
+    ``train_table`` (from ``training_table(pages, seed)``) to reuse one already computed.
     """
     groups = site_groups(pages)
     if len(set(groups)) < k:
         raise ValueError(f"{k} folds need at least {k} sites; the data has {len(set(groups))}")
     if progress:
         progress(f"featurizing {len(pages)} pages")
-    train_table = training_table(pages, seed)
+    if train_table is None:
+        train_table = training_table(pages, seed)
     test_table = featurize([without_links(page) for page in pages] if text_only else pages)
-    y, mask = targets(pages)
+    y, mask = targets(pages, seed)
     predicted: list[list[str | None] | None] = [None] * len(pages)
     folds = GroupKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(pages)), groups=groups)
     for fold_no, (train_pages, test_pages) in enumerate(folds, start=1):

@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
+from classifier.labeled import scored_mask
 from classifier.page import CONTENT, Page
 from classifier.text import fold
 
@@ -26,13 +27,6 @@ _CONFUSION_CELL = {(True, True): "tp", (False, True): "fp", (True, False): "fn",
 
 def scoring_tokens(text: str) -> list[str]:
     return _SCORING_TOKEN.findall(fold(text))
-
-
-def scored_mask(page: Page) -> list[bool]:
-    """Which lines of a labeled page are scored."""
-    partial = page.extra.get("scored")
-    allowed = set(partial) if partial is not None else None
-    return [label is not None and (allowed is None or i in allowed) for i, label in enumerate(page.labels)]
 
 
 class Tally:

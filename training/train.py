@@ -13,13 +13,16 @@ import numpy as np
 import pandas as pd
 
 from classifier.features import featurize
+from classifier.labeled import scored_mask
 from classifier.model import LineClassifier
 from classifier.page import CONTENT, Page
-from training.metrics import scored_mask
 
 # Share of training pages whose link counts are hidden, so the model also learns to work
 # from plain text (WET dumps, Resiliparse output) where no HTML is at hand.
 LINK_DROPOUT_SHARE = 0.5
+# Lines learned from per page, sampled at random: long pages (big menus, comment threads)
+# would otherwise dominate; 200 keeps 70% of the scored lines of ../shared/data.
+MAX_TRAINING_LINES_PER_PAGE = 200
 DEFAULT_SEED = 0
 
 
@@ -33,11 +36,19 @@ def drop_links(pages: Sequence[Page], share: float, seed: int) -> list[Page]:
     return [without_links(page) if rng.random() < share else page for page in pages]
 
 
-def targets(pages: Sequence[Page]) -> tuple[np.ndarray, np.ndarray]:
-    """Per line of all pages: 1 for content, and whether the label is learned from."""
+def targets(pages: Sequence[Page], seed: int = DEFAULT_SEED) -> tuple[np.ndarray, np.ndarray]:
+    """Per line of all pages: 1 for content, and whether the label is learned from (scored,
+    and among at most MAX_TRAINING_LINES_PER_PAGE lines sampled per page)."""
+    rng = np.random.default_rng(seed)
     y = np.array([label == CONTENT for page in pages for label in page.labels], dtype=np.int8)
-    mask = np.concatenate([scored_mask(page) for page in pages]) if pages else np.array([], bool)
-    return y, mask
+    masks = []
+    for page in pages:
+        mask = np.array(scored_mask(page), dtype=bool)
+        scored = np.flatnonzero(mask)
+        if len(scored) > MAX_TRAINING_LINES_PER_PAGE:
+            mask[rng.choice(scored, len(scored) - MAX_TRAINING_LINES_PER_PAGE, replace=False)] = False
+        masks.append(mask)
+    return y, np.concatenate(masks) if masks else np.array([], dtype=bool)
 
 
 def training_table(pages: Sequence[Page], seed: int = DEFAULT_SEED) -> pd.DataFrame:
@@ -47,7 +58,7 @@ def training_table(pages: Sequence[Page], seed: int = DEFAULT_SEED) -> pd.DataFr
 
 def fit_model(pages: Sequence[Page], seed: int = DEFAULT_SEED, table: pd.DataFrame | None = None) -> LineClassifier:
     """Fit a LineClassifier on labeled pages (``table``: their precomputed training table)."""
-    y, mask = targets(pages)
+    y, mask = targets(pages, seed)
     table = training_table(pages, seed) if table is None else table
     return LineClassifier(random_state=seed).fit_table(table, y, mask)
 
@@ -61,9 +72,12 @@ def data_digest(pages: Sequence[Page]) -> str:
     return digest.hexdigest()
 
 
-def train(pages: Sequence[Page], out: Path, *, seed: int = DEFAULT_SEED, sources: Sequence[str] = (), cv_scores: dict | None = None) -> dict:
+def train(
+    pages: Sequence[Page], out: Path, *, seed: int = DEFAULT_SEED, sources: Sequence[str] = (),
+    cv_scores: dict | None = None, table: pd.DataFrame | None = None,
+) -> dict:
     """Fit on all ``pages`` and save the model with its metadata; return the metadata."""
-    model = fit_model(pages, seed)
+    model = fit_model(pages, seed, table)
     metadata = {
         "trained_on": {
             "sources": list(sources),

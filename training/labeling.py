@@ -1,0 +1,221 @@
+"""Turn public gold datasets into line-labeled pages (content / chrome per LABELING.md).
+
+Each record's HTML is rendered with ``classifier.html.render_html`` (the rendering the model
+sees at prediction time) and every non-blank line is labeled by what the record's gold says:
+
+- full golds (``human_full``, ``ai_generated``, ``algorithmic_snapshot``, and the markdown gold
+  of ``human_annotated_dom`` sets other than l3s_gn1): the page's words are aligned in order
+  with the gold's words (``training.alignment``); a line is content when most of its words
+  lie in long matching runs. The main headline is added when the gold leaves it out
+  (``training.headline``).
+- l3s_gn1: the annotated DOM's classes; headline and full text are content, supplemental
+  text only when it is a sentence-long caption, related content and comments are chrome.
+- arabic: the hand labels as given.
+- ``without`` snippets (must-exclude, trafilatura_eval and wcxb) make the lines they cover
+  chrome in every dataset.
+
+Partial golds (``partial_snippets``, trafilatura_eval) say nothing about most lines. Their
+pages keep all lines, because features need the page around a line, but only the lines a
+snippet covers are scored (content under a must-include snippet, chrome under a must-exclude
+one; a line under both is dropped): ``page.extra["scored"]`` lists their indices. The other non-blank
+lines carry the provisional label ``chrome`` only to satisfy the Page format; trainers and
+evaluators must skip them (``scored_mask``). Pages without ``extra["scored"]`` are scored on
+every non-blank line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from joblib import Parallel, delayed
+
+from classifier.html import render_html
+from classifier.labeled import SCORED, read_labeled_pages, write_labeled_pages
+from classifier.page import CHROME, CONTENT, Page, is_blank
+from training.alignment import covered_lines, tokenize
+from training.annotated import FULL_TEXT, HEADLINE, SUPPLEMENTAL, annotated_tokens
+from training.datasets import (
+    count_records,
+    dataset_files,
+    dataset_name,
+    iter_records,
+    resolve_data_dir,
+    site_of,
+)
+from training.headline import headline_line
+from training.labeled_cache import cache_path, resolve_cache_dir
+from training.snippets import excluded_lines, included_lines, split_snippets
+
+# Bump when a labeling rule changes: cached pages of an older version are then not reused.
+LABELER_VERSION = "3"
+
+# Records sent to a worker at a time: large enough to amortise the hand-off, small enough to
+# keep two workers busy on the small datasets and memory flat on the large ones.
+RECORDS_PER_BATCH = 25
+
+PARTIAL_SNIPPETS = "partial_snippets"
+HAND_LABELED = "human_lines"
+ANNOTATED_DATASET = "l3s_gn1"
+
+# Supplemental text (x-nc-sel3) mixes captions (content) with bylines, dates, tags and
+# photo credits (chrome). Read from the first pages of l3s_gn1: the captions are sentences,
+# the rest are a few words, so a supplemental line counts as content from this many words on.
+SUPPLEMENTAL_CAPTION_MIN_WORDS = 8
+
+
+def label_record(record: dict) -> Page | None:
+    """The labeled Page of a dataset record, or None when it cannot be labeled usefully.
+
+    Never raises on odd data: a record that breaks the labeler is skipped like an empty one.
+    """
+    try:
+        return _label_record(record)
+    except Exception:  # noqa: BLE001 - any malformed record is a skip, counted by the caller
+        return None
+
+
+@dataclass(frozen=True)
+class DatasetCounts:
+    """How many pages of a dataset were labeled and skipped, and whether from the cache."""
+
+    converted: int
+    skipped: int
+    from_cache: bool
+
+
+def build_labeled_pages(
+    data_dir: str | Path | None = None,
+    datasets: list[str] | None = None,
+    n_jobs: int = 2,
+    cache_dir: str | Path | None = None,
+) -> tuple[list[Page], dict[str, DatasetCounts]]:
+    """Label every page of the datasets (all by default), reusing cached results.
+
+    Returns the pages and, per dataset, how many were converted and skipped. The skip count
+    of a dataset read from the cache is the source's record count minus the cached pages.
+    """
+    data_dir = resolve_data_dir(data_dir)
+    cache_dir = resolve_cache_dir(cache_dir)
+    files = dataset_files(data_dir)
+    if datasets is not None:
+        unknown = set(datasets) - {dataset_name(path) for path in files}
+        if unknown:
+            raise FileNotFoundError(f"no dataset file for {sorted(unknown)} in {data_dir}")
+        files = [path for path in files if dataset_name(path) in datasets]
+    pages: list[Page] = []
+    counts: dict[str, DatasetCounts] = {}
+    for source in files:
+        name = dataset_name(source)
+        cached = cache_path(cache_dir, source, name, LABELER_VERSION)
+        from_cache = cached.exists()
+        if from_cache:
+            dataset_pages = list(read_labeled_pages(cached))
+            n_records = count_records(source)
+        else:
+            dataset_pages, n_records = _label_file(source, n_jobs)
+            write_labeled_pages(dataset_pages, cached)
+        pages.extend(dataset_pages)
+        counts[name] = DatasetCounts(len(dataset_pages), n_records - len(dataset_pages), from_cache)
+    return pages, counts
+
+
+def _label_file(source: Path, n_jobs: int) -> tuple[list[Page], int]:
+    """Label the records of one dataset file in parallel; return the pages and record count."""
+    records = iter_records(source)
+    batches = iter(lambda: list(islice(records, RECORDS_PER_BATCH)), [])
+    results = Parallel(n_jobs=n_jobs)(delayed(_label_batch)(batch) for batch in batches)
+    pages = [page for batch_pages, _ in results for page in batch_pages]
+    return pages, sum(n_records for _, n_records in results)
+
+
+def _label_batch(records: list[dict]) -> tuple[list[Page], int]:
+    pages = [label_record(record) for record in records]
+    return [page for page in pages if page is not None], len(records)
+
+
+def _label_record(record: dict) -> Page | None:
+    if record.get("gold_type") == HAND_LABELED:
+        return _hand_labeled_page(record)
+    source_html = record.get("annotated_html") if record.get("dataset") == ANNOTATED_DATASET else None
+    lines, link_chars = render_html(record.get("html") or "")
+    if source_html:
+        annotated_lines, annotated_link_chars = render_html(source_html)
+        if annotated_lines != lines:
+            lines, link_chars = annotated_lines, annotated_link_chars
+    if all(is_blank(line) for line in lines):
+        return None
+
+    excluded = excluded_lines(lines, split_snippets(record.get("without")))
+    scored = None
+    if source_html:
+        content = _annotated_content(lines, source_html)
+    elif record.get("gold_type") == PARTIAL_SNIPPETS:
+        content = included_lines(lines, split_snippets(record.get("gold")))
+        scored = [i for i, (inc, exc) in enumerate(zip(content, excluded)) if inc != exc]
+        if not scored:
+            return None
+    else:
+        gold_tokens = tokenize(record.get("gold") or "")
+        if not gold_tokens:
+            return None
+        content = covered_lines(lines, gold_tokens)
+        headline = headline_line(lines, content, record.get("html") or "")
+        if headline is not None:
+            content[headline] = True
+
+    content = [is_content and not is_excluded for is_content, is_excluded in zip(content, excluded)]
+    if scored is None and not any(content):
+        return None
+    page = _page(record, lines, link_chars, content)
+    if scored is not None:
+        page.extra[SCORED] = [i for i in scored if not is_blank(lines[i])]
+    return page
+
+
+def _annotated_content(lines: list[str], annotated_html: str) -> list[bool]:
+    """Content per line from the annotators' classes (see SUPPLEMENTAL_CAPTION_MIN_WORDS)."""
+    tokens, classes = annotated_tokens(annotated_html)
+    core = covered_lines(lines, tokens, [c in (HEADLINE, FULL_TEXT) for c in classes])
+    supplemental = covered_lines(lines, tokens, [c == SUPPLEMENTAL for c in classes])
+    return [
+        is_core or (is_supplemental and _n_letter_words(line) >= SUPPLEMENTAL_CAPTION_MIN_WORDS)
+        for is_core, is_supplemental, line in zip(core, supplemental, lines)
+    ]
+
+
+def _n_letter_words(line: str) -> int:
+    """Words with a letter: dates and times ("2007-11-24 16:23:08") are not caption words."""
+    return sum(1 for token in tokenize(line) if any(char.isalpha() for char in token))
+
+
+def _hand_labeled_page(record: dict) -> Page | None:
+    lines = [str(line) for line in record.get("lines") or []]
+    if not lines:
+        return None
+    rendered_lines, link_chars = render_html(record.get("html") or "")
+    return Page(
+        page_id=f"{record.get('dataset')}/{record.get('id')}",
+        lines=lines,
+        link_chars=link_chars if rendered_lines == lines else None,
+        site=site_of(record),
+        url=record.get("url") or None,
+        lang=record.get("lang") or None,
+        dataset=record.get("dataset") or None,
+        labels=record.get("labels"),
+    )
+
+
+def _page(record: dict, lines: list[str], link_chars: list[int], content: list[bool]) -> Page:
+    labels = [None if is_blank(line) else CONTENT if is_content else CHROME for line, is_content in zip(lines, content)]
+    return Page(
+        page_id=f"{record.get('dataset')}/{record.get('id')}",
+        lines=lines,
+        link_chars=link_chars,
+        site=site_of(record),
+        url=record.get("url") or None,
+        lang=record.get("lang") or None,
+        dataset=record.get("dataset") or None,
+        labels=labels,
+    )
