@@ -69,7 +69,7 @@ def featurize(pages: Sequence[Page]) -> pd.DataFrame:
     table = _line_table(pages)
     _add_length_and_link_features(table, pages)
     _add_script_features(table)
-    _add_language_features(table, pages)
+    _add_language_features(table)
     _add_repetition_features(table, pages)
     _add_position_features(table)
     _add_context_features(table)
@@ -143,13 +143,14 @@ def _add_script_features(table: pd.DataFrame) -> None:
     per_page = pd.DataFrame(script_chars * long_mask).groupby(table["page_no"]).sum()
     fallback = pd.DataFrame(script_chars).groupby(table["page_no"]).sum()
     per_page = per_page.where(per_page.sum(axis=1) > 0, fallback, axis=0)
-    page_script = per_page.to_numpy().argmax(axis=1)[table["page_no"].to_numpy()]
+    dominant = pd.Series(per_page.to_numpy().argmax(axis=1), index=per_page.index)
+    page_script = table["page_no"].map(dominant).to_numpy()
     table["script_matches_page"] = np.where(line_script < 0, np.nan, (line_script == page_script).astype(float))
     table["page_script_is_arabic"] = (page_script == SCRIPTS.index("arabic")).astype(np.int8)
 
 
-def _add_language_features(table: pd.DataFrame, pages: Sequence[Page]) -> None:
-    page_langs, line_langs = [], {}
+def _add_language_features(table: pd.DataFrame) -> None:
+    page_langs, line_langs = {}, {}
     for page_no, group in table.groupby("page_no", sort=True):
         by_length = group.sort_values("n_chars", ascending=False)
         sample, total = [], 0
@@ -158,11 +159,11 @@ def _add_language_features(table: pd.DataFrame, pages: Sequence[Page]) -> None:
                 break
             sample.append(text)
             total += len(text)
-        page_langs.append(detect_language("\n".join(sample)))
+        page_langs[page_no] = detect_language("\n".join(sample))
         long_lines = by_length[by_length["n_chars"] >= LONG_LINE_CHARS].head(MAX_LINE_LANG_GUESSES)
         for row, text in long_lines["stripped"].items():
             line_langs[row] = detect_language(text[:LINE_LANG_SAMPLE_CHARS])
-    page_lang = pd.Series(page_langs, dtype=object)[table["page_no"]].to_numpy()
+    page_lang = table["page_no"].map(page_langs).to_numpy(dtype=object)
     line_lang = pd.Series(line_langs, dtype=object).reindex(table.index)
     known = line_lang.notna().to_numpy()
     table["page_lang"] = page_lang
