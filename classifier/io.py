@@ -18,7 +18,7 @@ from typing import TextIO
 from urllib.parse import urlsplit
 
 from classifier.html import decode_html, render_html
-from classifier.labeled import InputError, open_text
+from classifier.labeled import InputError, open_text, pages_of_jsonl
 from classifier.page import CONTENT, Page
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
@@ -136,25 +136,13 @@ def _read_stream(handle: TextIO, name: str, input_format: InputFormat, text_fiel
             lines, link_chars = render_html(handle.read())
             yield Page(name, lines, link_chars)
             return
-        for line_no, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                yield page_from_record(raw, f"{name}:{line_no}", text_field)
-            except InputError as problem:
-                if errors is None:
-                    raise
-                errors.append(str(problem))
+        yield from pages_of_jsonl(handle, name, lambda record, where: page_from_record(record, where, text_field), errors)
     except (UnicodeDecodeError, OSError, EOFError) as error:
         raise InputError(f"{name}: unreadable ({error})") from None
 
 
-def page_from_record(raw: str, where: str, text_field: str = "text") -> Page:
+def page_from_record(record: dict, where: str, text_field: str = "text") -> Page:
     """A page from one JSONL record: its ``lines`` list, else its ``text_field`` string."""
-    try:
-        record = json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise InputError(f"{where}: invalid JSON ({error.msg})") from None
     if not isinstance(record, dict):
         raise InputError(f"{where}: record is not a JSON object")
     lines = record.get("lines")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from classifier.atomic import atomic_output
@@ -70,24 +70,36 @@ def read_labeled_pages(path: str | Path, errors: list[str] | None = None) -> Ite
     except OSError as error:
         raise InputError(f"{path}: cannot open ({error.strerror or error})") from None
     with handle:
-        try:
-            for line_no, raw in enumerate(handle, start=1):
-                if not raw.strip():
-                    continue
-                where = f"{path}:{line_no}"
+        yield from pages_of_jsonl(handle, str(path), page_from_labeled_record, errors)
+
+
+def pages_of_jsonl(
+    handle: Iterable[str], name: str, to_page: Callable[[dict, str], Page], errors: list[str] | None = None
+) -> Iterator[Page]:
+    """Pages from a JSONL stream, ``to_page(record, "name:line")`` building each one.
+
+    A bad record raises InputError naming its file and line, or, when ``errors`` is given,
+    is reported there while the good records go on.
+    """
+    try:
+        for line_no, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            where = f"{name}:{line_no}"
+            try:
                 try:
-                    yield page_from_labeled_record(json.loads(raw), where)
+                    record = json.loads(raw)
                 except json.JSONDecodeError as error:
-                    problem = InputError(f"{where}: invalid JSON ({error.msg})")
-                    if errors is None:
-                        raise problem from None
-                    errors.append(str(problem))
-                except InputError as problem:
-                    if errors is None:
-                        raise
-                    errors.append(str(problem))
-        except (OSError, EOFError, UnicodeDecodeError) as error:
-            raise InputError(f"{path}: unreadable ({error})") from None
+                    raise InputError(f"{where}: invalid JSON ({error.msg})") from None
+                page = to_page(record, where)
+            except InputError as problem:
+                if errors is None:
+                    raise
+                errors.append(str(problem))
+                continue
+            yield page
+    except (OSError, EOFError, UnicodeDecodeError) as error:
+        raise InputError(f"{name}: unreadable ({error})") from None
 
 
 def labeled_record(page: Page) -> dict:

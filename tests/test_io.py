@@ -1,0 +1,93 @@
+"""Reading inputs (text, legacy encodings, JSONL, HTML, folders) and writing outputs."""
+
+import json
+
+import pytest
+
+from classifier.html import render_html
+from classifier.io import InputFormat, annotate, cleaned_text, read_pages
+from classifier.labeled import InputError, read_labeled_pages, write_labeled_pages
+from classifier.page import Page
+from tests.paths import GOLD
+
+ARABIC = "أرسل هذا الخبر لأصدقائك"
+
+
+def test_text_file_in_windows_1256_is_decoded(tmp_path):
+    path = tmp_path / "page.txt"
+    path.write_bytes(f"{ARABIC}\r\n\r\nSecond line\r\n".encode("cp1256"))
+    [page] = read_pages([str(path)])
+    assert page.lines == [ARABIC, "", "Second line", ""]
+    assert page.link_chars is None
+
+
+def test_folder_reads_every_file_by_extension(tmp_path):
+    (tmp_path / "a.txt").write_text("Home\nText", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"id": "r", "lines": ["x", ""]}) + "\n", encoding="utf-8")
+    (tmp_path / "c.html").write_text("<html><body><p>Para <a href='/'>link</a></p></body></html>", encoding="utf-8")
+    pages = {page.page_id: page for page in read_pages([str(tmp_path)])}
+    assert pages["r"].lines == ["x", ""]
+    html_page = pages[str(tmp_path / "c.html")]
+    assert html_page.lines == ["Para link"] and html_page.link_chars == [4]
+    assert pages[str(tmp_path / "a.txt")].lines == ["Home", "Text"]
+
+
+def test_html_link_chars_follow_anchor_order():
+    html = "<ul><li><a href='/'>Home</a></li><li><a href='/n'>News</a></li></ul><p>The Home of news, <a href='x'>here</a>.</p>"
+    lines, link_chars = render_html(html)
+    assert [line.strip() for line in lines] == ["• Home", "• News", "", "The Home of news, here."]
+    assert link_chars == [4, 4, 0, 4]
+
+
+def test_jsonl_record_problems_are_named(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"text": "ok"}\n[1]\n{"text": "a", "link_chars": [1, 2]}\n', encoding="utf-8")
+    errors = []
+    pages = list(read_pages([str(path)], errors=errors))
+    assert [page.lines for page in pages] == [["ok"]]
+    assert errors[0].startswith(f"{path}:2: ") and "not a JSON object" in errors[0]
+    assert errors[1].startswith(f"{path}:3: ") and "link_chars" in errors[1]
+    with pytest.raises(InputError):
+        list(read_pages([str(path)]))
+
+
+def test_binary_file_is_rejected(tmp_path):
+    path = tmp_path / "x.txt"
+    path.write_bytes(b"\x00\x01\x02")
+    errors = []
+    assert list(read_pages([str(path)], errors=errors)) == []
+    assert errors == [f"{path}: looks binary (NUL bytes), not a text or HTML page"]
+
+
+def test_cleaned_text_keeps_blank_structure_between_content():
+    lines = ["Menu", "", "Title", "", "Para one", "Para two", "", "Footer"]
+    labels = ["chrome", None, "content", None, "content", "content", None, "chrome"]
+    assert cleaned_text(lines, labels) == "Title\n\nPara one\nPara two"
+
+
+def test_annotation_is_fixed_width():
+    marks = [annotate("x", "content", 0.97), annotate("x", "chrome", 0.03), annotate("", None, None)]
+    assert len({mark.index("|") for mark in marks}) == 1
+
+
+def test_labeled_pages_round_trip_with_scored(tmp_path):
+    pages = list(read_labeled_pages(GOLD))
+    pages[0].extra["scored"] = [0, 2]
+    path = tmp_path / "round.jsonl.gz"
+    write_labeled_pages(pages, path)
+    again = list(read_labeled_pages(path))
+    assert [p.lines for p in again] == [p.lines for p in pages]
+    assert [p.labels for p in again] == [p.labels for p in pages]
+    assert again[0].extra["scored"] == [0, 2] and "scored" not in again[1].extra
+
+
+def test_labels_must_be_null_exactly_on_blank_lines():
+    with pytest.raises(ValueError, match="line 2"):
+        Page("p", ["a", ""], labels=["content", "chrome"])
+
+
+def test_stdin_text_is_one_page():
+    import io
+
+    [page] = read_pages(["-"], input_format=InputFormat.text, stdin=io.StringIO("a\n\nb"))
+    assert page.page_id == "<stdin>" and page.lines == ["a", "", "b"]
