@@ -31,6 +31,7 @@ from classifier.features import (
     featurize,
     offset_tag,
 )
+from classifier.labeled import scored_mask
 from classifier.page import CHROME, CONTENT, Page
 
 # Character n-grams within word boundaries; 2..4 covers Latin affixes, Arabic clitics and
@@ -58,15 +59,13 @@ class LineClassifier(BaseEstimator):
         self.threshold = threshold
 
     # ----- fitting -------------------------------------------------------------------------
-    def fit(self, pages: Sequence[Page], scored: Sequence[Sequence[bool]] | None = None) -> LineClassifier:
-        """Fit on labeled pages. ``scored`` optionally masks, per page, which lines have a
-        trustworthy label (partially labeled pages); the others only give context."""
+    def fit(self, pages: Sequence[Page]) -> LineClassifier:
+        """Fit on labeled pages. On partially labeled pages (the labeled format's ``scored``)
+        only the scored lines are learned from; the others only give context."""
         if not pages or any(page.labels is None for page in pages):
             raise ValueError("fit needs labeled pages (every page with 'labels')")
         y = np.array([label == CONTENT for page in pages for label in page.labels], dtype=np.int8)
-        mask = np.array([label is not None for page in pages for label in page.labels])
-        if scored is not None:
-            mask &= np.concatenate([np.asarray(s, dtype=bool) for s in scored])
+        mask = np.concatenate([scored_mask(page) for page in pages])
         return self.fit_table(featurize(pages), y, mask)
 
     def fit_table(self, table: pd.DataFrame, y: np.ndarray, mask: np.ndarray) -> LineClassifier:
@@ -148,7 +147,7 @@ class LineClassifier(BaseEstimator):
         """(label, p_content) for every line of every page; (None, None) on blank lines."""
         cut = self.threshold if threshold is None else threshold
         return [
-            [(None, None) if np.isnan(p) else (CONTENT if p >= cut else CHROME, float(p)) for p in probabilities]
+            list(zip(labels_of(probabilities, cut), [None if np.isnan(p) else float(p) for p in probabilities]))
             for probabilities in self.predict_proba_pages(pages)
         ]
 
@@ -170,6 +169,11 @@ class LineClassifier(BaseEstimator):
         from classifier.persistence import save_model
 
         return save_model(self, path, metadata or {})
+
+
+def labels_of(probabilities, threshold: float) -> list[str | None]:
+    """content / chrome per p(content) at ``threshold``; None where it is NaN (blank lines)."""
+    return [None if np.isnan(p) else (CONTENT if p >= threshold else CHROME) for p in probabilities]
 
 
 def _matrix(table: pd.DataFrame, columns: list[str]) -> np.ndarray:

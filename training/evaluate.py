@@ -9,8 +9,8 @@ import pandas as pd
 from sklearn.model_selection import GroupKFold
 
 from classifier.features import featurize
-from classifier.model import LineClassifier
-from classifier.page import CHROME, CONTENT, Page
+from classifier.model import LineClassifier, labels_of
+from classifier.page import Page
 from training.metrics import score
 from training.train import DEFAULT_SEED, targets, training_table, without_links
 
@@ -64,5 +64,5 @@ def cross_validate(
         model = LineClassifier(random_state=seed).fit_table(train_table[train_rows].copy(), y[train_rows], mask[train_rows])
         scored = model.predict_table(test_table[test_table["page_no"].isin(test_pages)].copy())
         for page_no, p_content in scored.groupby("page_no")["p_content"]:
-            predicted[page_no] = [None if np.isnan(p) else (CONTENT if p >= model.threshold else CHROME) for p in p_content]
+            predicted[page_no] = labels_of(p_content, model.threshold)
     return {"folds": k, "grouped_by": "site", "text_only": text_only, "seed": seed, **score(pages, predicted)}

@@ -48,7 +48,7 @@ def load_pages(paths: Sequence[Path], progress: Callable[[str], None] | None = N
     for file in expand(paths):
         if is_gold_dataset(file):
             file_pages, counts = build_labeled_pages(file.parent, datasets=[dataset_name(file)])
-            for name, count in counts.items():
+            for count in counts.values():
                 if progress:
                     source = "cache" if count.from_cache else "labeled now"
                     progress(f"{file}: {count.converted} pages ({source}), {count.skipped} skipped")
