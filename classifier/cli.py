@@ -1,4 +1,4 @@
-"""The ``boilerline`` command: predict, train, evaluate.
+"""The ``boilerline`` command: predict, annotate, train, evaluate, audit.
 
 Each command is a thin layer over a plain function; library code raises, and only this
 module turns errors into one-line messages and exit codes. Results go to stdout (or
@@ -16,8 +16,9 @@ from typing import Optional
 
 import typer
 
+from classifier.annotation import format_page
 from classifier.atomic import atomic_output
-from classifier.io import InputFormat, OutputFormat, read_pages, write_page
+from classifier.io import ENCODING, InputFormat, OutputFormat, read_pages, write_page
 from classifier.labeled import InputError
 from classifier.persistence import ModelError
 
@@ -26,6 +27,12 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Label every 
 # Pages featurized together: repetition across a site's pages is counted within a batch, and
 # a batch bounds memory (about 1 KB of features per line).
 DEFAULT_BATCH_PAGES = 256
+
+# Arguments of the commands that read pages to classify (predict, annotate).
+INPUTS = typer.Argument(..., help="Text/HTML/JSONL files, folders of them, or - for stdin.")
+MODEL = typer.Option(None, help="Model file (default: the shipped models/default.joblib).")
+INPUT_FORMAT = typer.Option(InputFormat.auto, help="How to read inputs; auto goes by file extension (.jsonl, .html, else text).")
+TEXT_FIELD = typer.Option("text", help="JSONL field holding the page text (a 'lines' list is used when present).")
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -44,38 +51,87 @@ def _batches(pages, size: int):
         yield batch
 
 
-@app.command()
-def predict(
-    inputs: list[str] = typer.Argument(..., help="Text/HTML/JSONL files, folders of them, or - for stdin."),
-    model: Optional[Path] = typer.Option(None, help="Model file (default: the shipped models/default.joblib)."),
-    format: OutputFormat = typer.Option(OutputFormat.jsonl, "--format", help="jsonl: per-line labels; text: cleaned page; annotated: marked lines."),
-    threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0, help="p(content) at or above which a line is content (default: the model's)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout."),
-    input_format: InputFormat = typer.Option(InputFormat.auto, help="How to read inputs; auto goes by file extension (.jsonl, .html, else text)."),
-    text_field: str = typer.Option("text", help="JSONL field holding the page text (a 'lines' list is used when present)."),
-    batch_pages: int = typer.Option(DEFAULT_BATCH_PAGES, min=1, help="Pages featurized together."),
-) -> None:
-    """Label every line of the given pages content or chrome, with p(content)."""
+def _load_model(model: Optional[Path]):
     from classifier.model import LineClassifier
 
     try:
-        classifier = LineClassifier.load(model)
+        return LineClassifier.load(model)
     except ModelError as error:
         fail(str(error), code=2)
-    errors: list[str] = []
-    n_pages = 0
-    with atomic_output(output) if output else nullcontext(None) as tmp:
-        with open(tmp, "w", encoding="utf-8") if tmp else nullcontext(sys.stdout) as out:
-            pages = read_pages(inputs, input_format=input_format, text_field=text_field, errors=errors)
-            for batch in _batches(pages, batch_pages):
-                for page, predictions in zip(batch, classifier.predict_pages(batch, threshold)):
-                    write_page(out, page, predictions, format, first=n_pages == 0)
-                    n_pages += 1
+
+
+def _classified_pages(
+    inputs: list[str], classifier, *, input_format: InputFormat, text_field: str, errors: list[str],
+    batch_pages: int = DEFAULT_BATCH_PAGES, threshold: Optional[float] = None,
+):
+    """(page, predictions) for every readable page; unreadable inputs go to ``errors``, and
+    a page not read as UTF-8 gets a note on stderr."""
+    pages = read_pages(inputs, input_format=input_format, text_field=text_field, errors=errors)
+    for batch in _batches(pages, batch_pages):
+        for page, predictions in zip(batch, classifier.predict_pages(batch, threshold)):
+            if ENCODING in page.extra:
+                typer.echo(f"note: {page.page_id}: not UTF-8, read as {page.extra[ENCODING]}", err=True)
+            yield page, predictions
+
+
+def _report_inputs(n_pages: int, errors: list[str]) -> None:
     for message in errors:
         typer.echo(f"error: {message}", err=True)
     typer.echo(f"{n_pages} page(s) labeled, {len(errors)} input(s) rejected", err=True)
     if errors:
         raise typer.Exit(1)
+
+
+@app.command()
+def predict(
+    inputs: list[str] = INPUTS,
+    model: Optional[Path] = MODEL,
+    format: OutputFormat = typer.Option(OutputFormat.jsonl, "--format", help="jsonl: per-line labels; text: cleaned page; annotated: marked lines."),
+    threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0, help="p(content) at or above which a line is content (default: the model's)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout."),
+    input_format: InputFormat = INPUT_FORMAT,
+    text_field: str = TEXT_FIELD,
+    batch_pages: int = typer.Option(DEFAULT_BATCH_PAGES, min=1, help="Pages featurized together."),
+) -> None:
+    """Label every line of the given pages content or chrome, with p(content)."""
+    classifier = _load_model(model)
+    errors: list[str] = []
+    n_pages = 0
+    with atomic_output(output) if output else nullcontext(None) as tmp:
+        with open(tmp, "w", encoding="utf-8") if tmp else nullcontext(sys.stdout) as out:
+            for page, predictions in _classified_pages(
+                inputs, classifier, input_format=input_format, text_field=text_field, errors=errors,
+                batch_pages=batch_pages, threshold=threshold,
+            ):
+                write_page(out, page, predictions, format, first=n_pages == 0)
+                n_pages += 1
+    _report_inputs(n_pages, errors)
+
+
+@app.command()
+def annotate(
+    inputs: list[str] = INPUTS,
+    out: Path = typer.Option(..., "--out", help="The annotation file to write (atomically), e.g. new-site.annotated.txt."),
+    model: Optional[Path] = MODEL,
+    input_format: InputFormat = INPUT_FORMAT,
+    text_field: str = TEXT_FIELD,
+) -> None:
+    """Write the pages' lines behind the model's labels (C| content, -| chrome, ' |' blank)
+    for a person to correct in an editor; train and evaluate read the file back with --data."""
+    classifier = _load_model(model)
+    errors: list[str] = []
+    n_pages = 0
+    with atomic_output(out) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+        pages = _classified_pages(inputs, classifier, input_format=input_format, text_field=text_field, errors=errors)
+        for page, predictions in pages:
+            try:
+                text = format_page(page, [label for label, _ in predictions])
+            except ValueError as error:  # a line break inside a line of a JSONL record
+                errors.append(str(error))
+            else:
+                handle.write(text)
+                n_pages += 1
+    _report_inputs(n_pages, errors)
 
 
 def _load_training_pages(data: list[Path]):
@@ -126,8 +182,8 @@ def evaluate(
     seed: int = typer.Option(0, help="Seed for --cv."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
 ) -> None:
-    """Score line labels against gold: precision/recall/F1 by lines and characters, page token F1."""
-    from classifier.model import LineClassifier
+    """Score line labels against gold: precision/recall/F1 by lines and characters, page token F1,
+    overall and by dataset, language and kind."""
     from training.evaluate import cross_validate
     from training.evaluate import evaluate as evaluate_model
     from training.report import format_report
@@ -140,11 +196,7 @@ def evaluate(
             fail(str(error))
         title = f"{cv}-fold cross-validation grouped by site"
     else:
-        try:
-            classifier = LineClassifier.load(model)
-        except ModelError as error:
-            fail(str(error), code=2)
-        scores = evaluate_model(classifier, pages, text_only=text_only)
+        scores = evaluate_model(_load_model(model), pages, text_only=text_only)
         title = f"model {model or 'default'}"
     if as_json:
         typer.echo(json.dumps(scores, ensure_ascii=False))

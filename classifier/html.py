@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 from resiliparse.extract.html2text import extract_plain_text
-from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 from resiliparse.parse.html import DOMContext, HTMLTree, NodeType, traverse_dom
 
 # How far ahead (in lines) an anchor's text is looked for before the anchor is taken to be
@@ -24,15 +23,9 @@ _ASCII_SPACE = re.compile(r"[ \t\n\r\f]+")
 _INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template"})
 
 
-def decode_html(data: bytes) -> str:
-    """Decode raw HTML bytes, honouring legacy encodings such as windows-1256."""
-    return bytes_to_str(data, detect_encoding(data), fallback_encodings=("utf-8", "cp1256", "cp1252"))
-
-
-def render_html(html: str | bytes) -> tuple[list[str], list[int]]:
-    """Render HTML to text lines and count link characters per line."""
-    if isinstance(html, bytes):
-        html = decode_html(html)
+def render_html(html: str) -> tuple[list[str], list[int]]:
+    """Render HTML to text lines and count link characters per line (bytes are decoded by
+    ``classifier.encoding.decode`` first)."""
     tree = HTMLTree.parse(html)
     lines = extract_plain_text(tree).split("\n")
     return lines, count_link_chars(lines, anchor_texts(tree))

@@ -1,7 +1,9 @@
 """Reading pages to classify, and writing what the model says about them.
 
 Inputs: plain-text files (one page each), folders of them, ``-`` for stdin, JSONL files
-(one page per record: a ``text`` field or a ``lines`` list), and HTML files. Output formats:
+(one page per record: a ``text`` field or a ``lines`` list), and HTML files. Text and HTML
+files need not be UTF-8: ``classifier.encoding`` finds their encoding, and a page read in
+another one says so in ``page.extra["encoding"]``. Output formats:
 ``jsonl`` (per-line labels and scores), ``text`` (the cleaned page), ``annotated`` (every
 line behind a marker a person can scan).
 """
@@ -17,7 +19,8 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
 
-from classifier.html import decode_html, render_html
+from classifier.encoding import UTF8, decode
+from classifier.html import render_html
 from classifier.labeled import InputError, open_text, pages_of_jsonl
 from classifier.page import CONTENT, Page
 
@@ -26,6 +29,9 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 # Separates pages in ``text`` output: a line holding only a form feed, which never occurs
 # in rendered text (the renderer drops control characters).
 PAGE_SEPARATOR = "\f"
+# Key of ``Page.extra`` (and of the JSONL output record) naming the encoding a page was read
+# in, set only when that was not UTF-8.
+ENCODING = "encoding"
 
 
 class InputFormat(str, enum.Enum):
@@ -44,14 +50,6 @@ class OutputFormat(str, enum.Enum):
 def split_lines(text: str) -> list[str]:
     """Lines of a text page: split on newlines only (not on U+2028 and friends), CRLF folded."""
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else the detected legacy encoding (e.g. windows-1256)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return decode_html(data)
 
 
 def host_of(url: str | None) -> str | None:
@@ -118,13 +116,14 @@ def _read_file(path: Path, input_format: InputFormat, text_field: str, errors: l
             data = gzip.decompress(data)
     except (OSError, EOFError) as error:
         raise InputError(f"{path}: cannot read ({getattr(error, 'strerror', None) or error})") from None
-    if b"\0" in data[:4096]:
+    text, encoding = decode(data, html=kind == InputFormat.html)
+    # Checked on the decoded text: UTF-16 files have NUL bytes too.
+    if "\0" in text[:4096]:
         raise InputError(f"{path}: looks binary (NUL bytes), not a text or HTML page")
-    if kind == InputFormat.html:
-        lines, link_chars = render_html(data)
-        yield Page(str(path), lines, link_chars)
-    else:
-        yield Page(str(path), split_lines(decode_text(data)))
+    page = Page(str(path), *render_html(text)) if kind == InputFormat.html else Page(str(path), split_lines(text))
+    if encoding != UTF8:
+        page.extra[ENCODING] = encoding
+    yield page
 
 
 def _read_stream(handle: TextIO, name: str, input_format: InputFormat, text_field: str, errors: list[str] | None) -> Iterator[Page]:
@@ -180,7 +179,8 @@ def page_record(page: Page, predictions: list[tuple[str | None, float | None]]) 
         {"text": line, "label": label, "p_content": None if p is None else round(p, 4)}
         for line, (label, p) in zip(page.lines, predictions)
     ]
-    return {"id": page.page_id, "lines": lines}
+    encoding = {ENCODING: page.extra[ENCODING]} if ENCODING in page.extra else {}
+    return {"id": page.page_id, **encoding, "lines": lines}
 
 
 def cleaned_text(lines: list[str], labels: list[str | None]) -> str:

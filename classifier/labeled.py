@@ -1,7 +1,7 @@
 """The labeled-page interchange format: JSONL (optionally gzip), one page per line.
 
 ``{"id", "lines": [str], "labels": ["content"|"chrome"|null]}`` with null exactly on blank
-lines; optional ``link_chars``, ``lang``, ``site``, ``url``, ``dataset``, and ``scored``.
+lines; optional ``link_chars``, ``lang``, ``site``, ``url``, ``dataset``, ``kind``, and ``scored``.
 
 ``scored`` (indices of lines) marks a partially labeled page: only those lines' labels are
 trusted, the other non-blank lines carry a provisional ``chrome`` and only give context.
@@ -18,8 +18,11 @@ from pathlib import Path
 from classifier.atomic import atomic_output
 from classifier.page import Page
 
-OPTIONAL_FIELDS = ("link_chars", "lang", "site", "url", "dataset")
+OPTIONAL_FIELDS = ("link_chars", "lang", "site", "url", "dataset", "kind")
 SCORED = "scored"
+# Page.extra flag: a person labeled the lines (hand-labeled gold, a corrected annotation
+# file), as opposed to labels derived by aligning the page with a gold text.
+LABELED_BY_HAND = "labeled_by_hand"
 
 
 class InputError(ValueError):
@@ -52,6 +55,7 @@ def page_from_labeled_record(record: dict, where: str) -> Page:
             url=record.get("url") or None,
             lang=record.get("lang") or None,
             dataset=record.get("dataset") or None,
+            kind=record.get("kind") or None,
             extra={SCORED: scored} if scored is not None else {},
         )
     except ValueError as error:

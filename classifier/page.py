@@ -23,7 +23,8 @@ class Page:
     ``link_chars`` holds, per line, how many characters sit inside ``<a>`` elements; it is
     ``None`` when the page came as plain text, and the features then fall back to text cues.
     ``labels`` is set on labeled (training / evaluation) pages: ``content``/``chrome`` per
-    line, ``None`` exactly on blank lines.
+    line, ``None`` exactly on blank lines. ``kind`` is the mix of scripts a labeled page was
+    chosen for (e.g. ``latin-content-arabic-chrome``), a group in the scores.
     """
 
     page_id: str
@@ -33,6 +34,7 @@ class Page:
     url: str | None = None
     lang: str | None = None
     dataset: str | None = None
+    kind: str | None = None
     labels: list[str | None] | None = None
     extra: dict = field(default_factory=dict)
 

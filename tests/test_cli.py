@@ -5,6 +5,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from classifier.annotation import read_annotated_pages
 from classifier.cli import app
 from classifier.labeled import read_labeled_pages
 from classifier.persistence import file_sha256
@@ -96,7 +97,7 @@ def test_evaluate_json_has_the_documented_keys(tiny_model):
     result = runner.invoke(app, ["evaluate", "--data", str(GOLD), "--model", str(tiny_model), "--json"])
     assert result.exit_code == 0, result.output
     scores = json.loads(result.stdout)
-    assert {"pages", "lines", "line", "char", "page_token_f1_mean", "by_lang", "by_dataset"} <= set(scores)
+    assert {"pages", "lines", "line", "char", "page_token_f1_mean", "by_lang", "by_dataset", "by_kind"} <= set(scores)
     assert scores["pages"] == 2
     assert scores["lines"] == sum(label is not None for page in read_labeled_pages(GOLD) for label in page.labels)
     assert set(scores["line"]) == {"p", "r", "f1"}
@@ -106,3 +107,38 @@ def test_evaluate_cv_needs_enough_sites():
     result = runner.invoke(app, ["evaluate", "--data", str(GOLD), "--cv", "3"])
     assert result.exit_code == 1
     assert "3 folds need at least 3 sites" in result.stderr
+
+
+ARABIC_PAGE = [
+    "الرئيسية | أخبار | رياضة | اتصل بنا",
+    "",
+    "قال وزير المالية يوم الاثنين إن الميزانية ستنمو بنسبة خمسة في المئة العام المقبل، مع زيادة الإنفاق على التعليم والصحة.",
+    "\tأرسل هذا الخبر لأصدقائك ",
+]
+
+
+def test_annotate_then_evaluate_the_corrected_file(tiny_model, tmp_path):
+    arabic = tmp_path / "arabic.txt"
+    arabic.write_bytes("\n".join(ARABIC_PAGE).encode("cp1256"))
+    out = tmp_path / "new.annotated.txt"
+    result = runner.invoke(app, ["annotate", str(arabic), str(SEED_000), "--out", str(out), "--model", str(tiny_model)])
+    assert result.exit_code == 0, result.output
+    assert f"note: {arabic}: not UTF-8, read as cp1256" in result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(f"### {arabic}\n")
+    assert [line[2:] for line in text.split("\n")[1:5]] == ARABIC_PAGE
+    # The annotator adds the page's kind and marks the menu chrome, the article content.
+    edited = text.replace(f"### {arabic}\n", f"### {arabic}\n# kind: arabic-content-arabic-chrome\n")
+    lines = edited.split("\n")
+    lines[2], lines[4] = "-|" + ARABIC_PAGE[0], "C|" + ARABIC_PAGE[2]
+    out.write_text("\n".join(lines), encoding="utf-8")
+    [page, seed] = read_annotated_pages(out)
+    assert page.labels[:3] == ["chrome", None, "content"] and page.kind == "arabic-content-arabic-chrome"
+
+    result = runner.invoke(app, ["evaluate", "--data", str(out), "--model", str(tiny_model), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert scores["pages"] == 2
+    assert scores["lines"] == sum(label is not None for label in page.labels + seed.labels)
+    assert scores["by_kind"]["arabic-content-arabic-chrome"]["pages"] == 1
+    assert scores["by_dataset"]["new"]["pages"] == 2

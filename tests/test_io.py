@@ -5,7 +5,7 @@ import json
 import pytest
 
 from classifier.html import render_html
-from classifier.io import InputFormat, annotate, cleaned_text, read_pages
+from classifier.io import InputFormat, annotate, cleaned_text, page_record, read_pages
 from classifier.labeled import InputError, read_labeled_pages, write_labeled_pages
 from classifier.page import Page
 from tests.paths import GOLD
@@ -13,12 +13,47 @@ from tests.paths import GOLD
 ARABIC = "أرسل هذا الخبر لأصدقائك"
 
 
-def test_text_file_in_windows_1256_is_decoded(tmp_path):
+# A real Arabic page: menu, headline, article sentence, share line, footer.
+ARABIC_PAGE = [
+    "الرئيسية | أخبار | رياضة | اتصل بنا",
+    "وزير المالية: الميزانية ستنمو العام المقبل",
+    "",
+    "قال وزير المالية يوم الاثنين إن الميزانية ستنمو بنسبة خمسة في المئة العام المقبل، مع زيادة الإنفاق على التعليم والصحة.",
+    ARABIC,
+    "جميع الحقوق محفوظة 2024",
+]
+
+
+# uchardet tells ISO-8859-6 from windows-1256 (their Arabic letters sit at partly different
+# bytes); charset-normalizer alone takes short ISO-8859-6 text for other code pages, which is
+# why classifier/encoding.py asks uchardet first.
+@pytest.mark.parametrize(("encoding", "reported"), [("cp1256", "cp1256"), ("iso-8859-6", "iso8859-6")])
+def test_arabic_text_file_without_declaration_is_detected(tmp_path, encoding, reported):
     path = tmp_path / "page.txt"
-    path.write_bytes(f"{ARABIC}\r\n\r\nSecond line\r\n".encode("cp1256"))
+    path.write_bytes("\r\n".join(ARABIC_PAGE).encode(encoding))
     [page] = read_pages([str(path)])
-    assert page.lines == [ARABIC, "", "Second line", ""]
+    assert page.lines == ARABIC_PAGE
     assert page.link_chars is None
+    assert page.extra["encoding"] == reported
+    assert page_record(page, [(None, None)] * len(page.lines))["encoding"] == reported
+
+
+@pytest.mark.parametrize(("encoding", "reported"), [("cp1256", "cp1256"), ("iso-8859-6", "iso8859-6")])
+def test_arabic_html_file_without_declaration_is_detected(tmp_path, encoding, reported):
+    path = tmp_path / "page.html"
+    body = "".join(f"<p>{line}</p>" for line in ARABIC_PAGE if line)
+    path.write_bytes(f"<html dir=rtl><head><title>أخبار</title></head><body>{body}</body></html>".encode(encoding))
+    [page] = read_pages([str(path)])
+    assert [line for line in page.lines if line] == [line for line in ARABIC_PAGE if line]
+    assert page.extra["encoding"] == reported
+
+
+def test_utf8_pages_carry_no_encoding(tmp_path):
+    path = tmp_path / "page.txt"
+    path.write_text("\n".join(ARABIC_PAGE), encoding="utf-8")
+    [page] = read_pages([str(path)])
+    assert "encoding" not in page.extra
+    assert "encoding" not in page_record(page, [(None, None)] * len(page.lines))
 
 
 def test_folder_reads_every_file_by_extension(tmp_path):
@@ -91,3 +126,10 @@ def test_stdin_text_is_one_page():
 
     [page] = read_pages(["-"], input_format=InputFormat.text, stdin=io.StringIO("a\n\nb"))
     assert page.page_id == "<stdin>" and page.lines == ["a", "", "b"]
+
+
+def test_utf16_text_file_is_not_taken_for_binary(tmp_path):
+    path = tmp_path / "page.txt"
+    path.write_bytes("\n".join(ARABIC_PAGE).encode("utf-16"))
+    [page] = read_pages([str(path)])
+    assert page.lines == ARABIC_PAGE and page.extra["encoding"] == "utf-16-le"

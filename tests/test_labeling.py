@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 from itertools import islice
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 from classifier.labeled import read_labeled_pages, scored_mask, write_labeled_pages
 from classifier.page import CHROME, CONTENT
 from training.datasets import iter_records, resolve_data_dir, site_of
-from training.labeling import label_record
+from training.labeling import build_labeled_pages, label_record
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTICLE_HTML = (FIXTURES / "article.html").read_text(encoding="utf-8")
@@ -147,14 +149,41 @@ def test_l3s_annotated_classes():
     assert label_of(page, "Great news for the town, says a reader in the comments below") == CHROME
 
 
+def hand_labeled_record(**fields) -> dict:
+    base = {"id": "a", "dataset": "arabic", "gold_type": "human_lines", "site": "example.org", "html": "<p>x</p>",
+            "lines": ["Menu", "", "Body text of the page"], "labels": [CHROME, None, CONTENT],
+            "kind": "latin-content-arabic-chrome", "doubt": []}
+    base.update(fields)
+    return base
+
+
 def test_hand_labeled_record_is_kept_as_given():
-    lines = ["Menu", "", "Body text of the page"]
-    page = label_record(
-        {"id": "a", "dataset": "arabic", "gold_type": "human_lines", "site": "example.org",
-         "html": "<p>x</p>", "lines": lines, "labels": [CHROME, None, CONTENT]}
-    )
+    page = label_record(hand_labeled_record())
     assert page.labels == [CHROME, None, CONTENT]
+    assert page.kind == "latin-content-arabic-chrome"
     assert page.link_chars is None  # the given lines differ from this HTML's rendering
+
+
+def test_hand_labeled_datasets_bypass_the_cache(tmp_path):
+    data_dir, cache_dir = tmp_path / "data", tmp_path / "cache"
+    data_dir.mkdir()
+    for name, records in {
+        "arabic": [hand_labeled_record(id="1"), hand_labeled_record(id="2", kind="arabic-content-latin-chrome")],
+        "testset": [record(gold_type="human_full", gold="\n".join(BODY))],
+    }.items():
+        with gzip.open(data_dir / f"{name}.jsonl.gz", "wt", encoding="utf-8") as handle:
+            handle.writelines(json.dumps(r) + "\n" for r in records)
+    pages, counts = build_labeled_pages(data_dir, n_jobs=1, cache_dir=cache_dir)
+    assert [page.kind for page in pages if page.dataset == "arabic"] == ["latin-content-arabic-chrome", "arabic-content-latin-chrome"]
+    assert [path.name.split(".")[0] for path in cache_dir.iterdir()] == ["testset"]
+    assert not counts["arabic"].from_cache
+    assert build_labeled_pages(data_dir, n_jobs=1, cache_dir=cache_dir)[1]["testset"].from_cache
+
+
+def test_shared_arabic_pages_carry_their_kind(shared_data, tmp_path):
+    pages, _ = build_labeled_pages(shared_data, datasets=["arabic"], cache_dir=tmp_path)
+    assert {page.kind for page in pages} == {"arabic-content-arabic-chrome", "arabic-content-latin-chrome", "latin-content-arabic-chrome"}
+    assert not any(tmp_path.iterdir())
 
 
 def test_odd_records_are_skipped_not_raised():

@@ -10,7 +10,10 @@ sees at prediction time) and every non-blank line is labeled by what the record'
   (``training.headline``).
 - l3s_gn1: the annotated DOM's classes; headline and full text are content, supplemental
   text only when it is a sentence-long caption, related content and comments are chrome.
-- arabic: the hand labels as given.
+- arabic (records with ``gold_type`` ``human_lines``): the hand labels as given. Such files
+  are read anew each time, not cached: taking the labels over is cheap, and every field of
+  the records (such as ``kind``) then reaches the pages without a ``LABELER_VERSION`` bump,
+  which would relabel the large datasets too.
 - ``without`` snippets (must-exclude, trafilatura_eval and wcxb) make the lines they cover
   chrome in every dataset.
 
@@ -32,7 +35,7 @@ from pathlib import Path
 from joblib import Parallel, delayed
 
 from classifier.html import render_html
-from classifier.labeled import SCORED, read_labeled_pages, write_labeled_pages
+from classifier.labeled import LABELED_BY_HAND, SCORED, read_labeled_pages, write_labeled_pages
 from classifier.page import CHROME, CONTENT, Page, is_blank
 from training.alignment import covered_lines, tokenize
 from training.annotated import FULL_TEXT, HEADLINE, SUPPLEMENTAL, annotated_tokens
@@ -95,6 +98,7 @@ def build_labeled_pages(
 
     Returns the pages and, per dataset, how many were converted and skipped. The skip count
     of a dataset read from the cache is the source's record count minus the cached pages.
+    Hand-labeled datasets are never cached (see the module docstring).
     """
     data_dir = resolve_data_dir(data_dir)
     cache_dir = resolve_cache_dir(cache_dir)
@@ -108,17 +112,27 @@ def build_labeled_pages(
     counts: dict[str, DatasetCounts] = {}
     for source in files:
         name = dataset_name(source)
-        cached = cache_path(cache_dir, source, name, LABELER_VERSION)
-        from_cache = cached.exists()
-        if from_cache:
-            dataset_pages = list(read_labeled_pages(cached))
-            n_records = count_records(source)
+        if is_hand_labeled(source):
+            dataset_pages, n_records = _label_batch(list(iter_records(source)))
+            from_cache = False
         else:
-            dataset_pages, n_records = _label_file(source, n_jobs)
-            write_labeled_pages(dataset_pages, cached)
+            cached = cache_path(cache_dir, source, name, LABELER_VERSION)
+            from_cache = cached.exists()
+            if from_cache:
+                dataset_pages = list(read_labeled_pages(cached))
+                n_records = count_records(source)
+            else:
+                dataset_pages, n_records = _label_file(source, n_jobs)
+                write_labeled_pages(dataset_pages, cached)
         pages.extend(dataset_pages)
         counts[name] = DatasetCounts(len(dataset_pages), n_records - len(dataset_pages), from_cache)
     return pages, counts
+
+
+def is_hand_labeled(source: Path) -> bool:
+    """True when the dataset's records carry hand labels for their lines (the first record tells)."""
+    first = next(iter_records(source), None)
+    return first is not None and first.get("gold_type") == HAND_LABELED
 
 
 def _label_file(source: Path, n_jobs: int) -> tuple[list[Page], int]:
@@ -204,6 +218,8 @@ def _hand_labeled_page(record: dict) -> Page | None:
         lang=record.get("lang") or None,
         dataset=record.get("dataset") or None,
         labels=record.get("labels"),
+        kind=record.get("kind") or None,
+        extra={LABELED_BY_HAND: True},
     )
 
 

@@ -1,5 +1,11 @@
-"""Labeled pages from whatever the user points at: labeled-page JSONL, HTML+gold dataset
-files (labeled on the fly by ``training.labeling``, cached), or folders of either."""
+"""Labeled pages from whatever the user points at: labeled-page JSONL, annotation files
+(``classifier.annotation``), HTML+gold dataset files (labeled on the fly by
+``training.labeling``, cached), or folders of them.
+
+A file is an annotation file when its first non-empty line is a page header (``### ...``),
+whatever its name; else it is JSONL, a dataset when its first record has ``html`` and a gold.
+Folders are searched for ``*.jsonl``, ``*.jsonl.gz`` and ``*.annotated.txt``.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,13 @@ import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from classifier.annotation import ANNOTATION_PATTERN, is_annotation_file, read_annotated_pages
 from classifier.labeled import InputError, open_text, read_labeled_pages
 from classifier.page import Page
 from training.datasets import dataset_name
 from training.labeling import build_labeled_pages
 
-JSONL_PATTERNS = ("*.jsonl", "*.jsonl.gz")
+DATA_PATTERNS = ("*.jsonl", "*.jsonl.gz", ANNOTATION_PATTERN)
 
 
 def is_gold_dataset(path: Path) -> bool:
@@ -27,13 +34,13 @@ def is_gold_dataset(path: Path) -> bool:
 
 
 def expand(paths: Sequence[Path]) -> list[Path]:
-    """Files named directly, and the JSONL files inside named folders."""
+    """Files named directly, and the JSONL and annotation files inside named folders."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted({file for pattern in JSONL_PATTERNS for file in path.glob(pattern)})
+            found = sorted({file for pattern in DATA_PATTERNS for file in path.glob(pattern)})
             if not found:
-                raise InputError(f"{path}: folder holds no .jsonl or .jsonl.gz files")
+                raise InputError(f"{path}: folder holds no .jsonl, .jsonl.gz or .annotated.txt files")
             files.extend(found)
         elif path.is_file():
             files.append(path)
@@ -46,14 +53,15 @@ def load_pages(paths: Sequence[Path], progress: Callable[[str], None] | None = N
     """All labeled pages of ``paths``, in order."""
     pages: list[Page] = []
     for file in expand(paths):
-        if is_gold_dataset(file):
+        annotation = is_annotation_file(file)
+        if not annotation and is_gold_dataset(file):
             file_pages, counts = build_labeled_pages(file.parent, datasets=[dataset_name(file)])
             for count in counts.values():
                 if progress:
                     source = "cache" if count.from_cache else "labeled now"
                     progress(f"{file}: {count.converted} pages ({source}), {count.skipped} skipped")
         else:
-            file_pages = list(read_labeled_pages(file))
+            file_pages = list(read_annotated_pages(file) if annotation else read_labeled_pages(file))
             for page in file_pages:
                 page.dataset = page.dataset or file.name.split(".")[0]
             if progress:

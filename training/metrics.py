@@ -4,13 +4,18 @@ Content is the positive class. Lines count only where the gold label is not null
 partially labeled pages, where the line is in the page's ``scored`` mask. Each figure is
 given counted by lines and by characters, and as the mean over pages of the token F1 of the
 cleaned text (predicted content lines) against the gold content lines.
+
+The same figures come by language, by dataset and by kind (the script mix of a hand-labeled
+page, ``Page.kind``). Pages without a language or dataset are grouped as ``unknown``; pages
+without a kind are left out of ``by_kind``, which is empty when no page has one: most data
+has no kind, and an ``unknown`` row would just repeat the overall figures.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from classifier.labeled import scored_mask
 from classifier.page import CONTENT, Page
@@ -21,6 +26,14 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _SCORING_TOKEN = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+")
 
 
+# The sections of the scores, each with the function naming the group a page counts in
+# (None: the page is left out of that section).
+GROUPS: dict[str, Callable[[Page], str | None]] = {
+    "by_dataset": lambda page: page.dataset or "unknown",
+    "by_lang": lambda page: page.lang or "unknown",
+    "by_kind": lambda page: page.kind,
+}
+
 # (gold is content, prediction is content) -> confusion-matrix cell.
 _CONFUSION_CELL = {(True, True): "tp", (False, True): "fp", (True, False): "fn", (False, False): "tn"}
 
@@ -30,7 +43,7 @@ def scoring_tokens(text: str) -> list[str]:
 
 
 class Tally:
-    """Running counts for one group of pages (all, one language, one dataset)."""
+    """Running counts for one group of pages (all, one language, one dataset, one kind)."""
 
     def __init__(self) -> None:
         self.pages = 0
@@ -82,16 +95,14 @@ def _f1_of_bags(gold: Counter, guess: Counter) -> float:
 
 
 def score(pages: Sequence[Page], predicted: Sequence[Sequence[str | None]]) -> dict:
-    """Overall figures, and the same by language and by dataset."""
+    """Overall figures, and the same for each group of every section of ``GROUPS``."""
     overall = Tally()
-    by_lang: dict[str, Tally] = defaultdict(Tally)
-    by_dataset: dict[str, Tally] = defaultdict(Tally)
+    tallies: dict[str, dict[str, Tally]] = {section: defaultdict(Tally) for section in GROUPS}
     for page, labels in zip(pages, predicted):
         overall.add(page, labels)
-        by_lang[page.lang or "unknown"].add(page, labels)
-        by_dataset[page.dataset or "unknown"].add(page, labels)
-    return {
-        **overall.summary(),
-        "by_lang": {lang: tally.summary() for lang, tally in sorted(by_lang.items())},
-        "by_dataset": {name: tally.summary() for name, tally in sorted(by_dataset.items())},
-    }
+        for section, group_of in GROUPS.items():
+            group = group_of(page)
+            if group is not None:
+                tallies[section][group].add(page, labels)
+    sections = {section: {group: tally.summary() for group, tally in sorted(groups.items())} for section, groups in tallies.items()}
+    return {**overall.summary(), **sections}

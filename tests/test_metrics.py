@@ -1,0 +1,44 @@
+"""Scores by group: overall, by dataset, by language and by kind."""
+
+from classifier.page import CHROME, CONTENT, Page
+from training.metrics import score
+from training.report import format_report
+
+LINES = ["القائمة", "", "Article text of the page.", "© 2024"]
+GOLD = [CHROME, None, CONTENT, CHROME]
+
+
+def page(page_id: str, kind: str | None, lang: str = "ar") -> Page:
+    return Page(page_id, LINES, labels=GOLD, lang=lang, dataset="arabic", kind=kind)
+
+
+def test_by_kind_counts_pages_and_lines_of_each_kind():
+    pages = [
+        page("a", "arabic-content-arabic-chrome"),
+        page("b", "arabic-content-arabic-chrome"),
+        page("c", "latin-content-arabic-chrome", lang="en"),
+        page("d", None),
+    ]
+    one_miss = [CONTENT, None, CONTENT, CHROME]  # the menu taken for content
+    scores = score(pages, [GOLD, one_miss, GOLD, GOLD])
+    by_kind = scores["by_kind"]
+    assert set(by_kind) == {"arabic-content-arabic-chrome", "latin-content-arabic-chrome"}  # "d" has no kind
+    arabic = by_kind["arabic-content-arabic-chrome"]
+    assert (arabic["pages"], arabic["lines"]) == (2, 6)
+    assert arabic["line"] == {"p": 0.6667, "r": 1.0, "f1": 0.8}
+    latin = by_kind["latin-content-arabic-chrome"]
+    assert (latin["pages"], latin["lines"], latin["line"]["f1"]) == (1, 3, 1.0)
+    assert scores["pages"] == 4 and scores["by_lang"]["ar"]["pages"] == 3
+
+
+def test_by_kind_is_present_and_empty_without_kinds():
+    scores = score([page("a", None)], [GOLD])
+    assert scores["by_kind"] == {}
+    assert "-- by kind: no page has one" in format_report(scores, title="t")
+
+
+def test_report_has_a_row_per_kind():
+    report = format_report(score([page("a", "arabic-content-latin-chrome")], [GOLD]), title="t")
+    rows = report.splitlines()
+    kind_row = rows[rows.index("-- by kind") + 1]
+    assert kind_row.startswith("arabic-content-latin-chrome ") and kind_row.split()[1:3] == ["1", "3"]
