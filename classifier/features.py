@@ -42,9 +42,13 @@ BULLET_PATTERN = r"^\s*(?:[•·◦▪►*\-–—]|\d+[.)])\s"
 # Characters that separate menu items or breadcrumb parts on one line.
 SEPARATOR_PATTERN = r"\s[|»›/·•>]\s|\s[|»›]$|^[|»›]\s"
 URL_PATTERN = r"(?:https?://|www\.)\S+|\S+@\S+\.\w+"
+# A short label before a colon that opens the line: "Source: Agencies", "Al-Dali: The visit...",
+# "المصدر: ...". Runs of such lines are tickers, bylines and metadata lists.
+COLON_PREFIX_PATTERN = r"^\s*(?:[•·◦▪►*\-–—]\s*)?[^:：.!?؟。]{1,40}[:：]\s+\S"
 # Lines near the page edges carry most chrome; positions are also given as counts.
 CONTEXT_OFFSETS = (-2, -1, 1, 2)
 CONTEXT_COLUMNS = ("log_chars", "link_char_share", "stopword_share", "ends_with_terminal_punct", "punct_share", "dup_count_in_page")
+WINDOW_COLUMNS = ("log_chars", "stopword_share", "link_char_share", "has_colon_prefix", "starts_with_bullet")
 WINDOW_HALF_WIDTH = 3
 
 LINE_COLUMNS = (
@@ -52,10 +56,12 @@ LINE_COLUMNS = (
     "has_link_info", "link_char_share", "starts_with_bullet", "indent_chars", "n_separators", "n_urls",
     *(f"{script}_share" for script in SCRIPTS), "digit_share", "punct_share", "upper_share",
     "script_matches_page", "page_script_is_arabic", "line_lang_matches_page", "line_lang_known",
-    "stopword_share", "page_has_stoplist", "ends_with_terminal_punct", "ends_with_colon", "has_copyright_sign",
+    "stopword_share", "page_has_stoplist", "ends_with_terminal_punct", "ends_with_colon", "has_colon_prefix",
+    "has_copyright_sign",
     "dup_count_in_page", "site_dup_share", "site_pages_in_batch",
     "rel_position", "rel_char_position", "lines_before", "lines_after", "nonblank_index_rel",
-    "block_n_lines", "block_log_chars", "pos_in_block", "blank_before", "blank_after", "page_log_lines",
+    "block_n_lines", "block_log_chars", "block_bullet_share", "pos_in_block", "blank_before", "blank_after",
+    "page_log_lines",
 )
 
 
@@ -79,8 +85,22 @@ def featurize(pages: Sequence[Page]) -> pd.DataFrame:
 def feature_names() -> list[str]:
     """The numeric columns the model reads, in a fixed order."""
     context = [f"{name}_{offset_tag(k)}" for k in CONTEXT_OFFSETS for name in CONTEXT_COLUMNS]
-    window = ["window_log_chars_mean", "window_stopword_share_mean", "window_link_char_share_mean"]
+    window = [f"window_{name}_mean" for name in WINDOW_COLUMNS]
     return [*LINE_COLUMNS, *context, *window]
+
+
+def stack_tables(tables: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Feature tables of separate batches as one table, page numbers kept apart and in order.
+
+    Each batch keeps the features it was computed with (site repetition counts only within
+    its own batch).
+    """
+    shifted, offset = [], 0
+    for table in tables:
+        shifted.append(table.assign(page_no=table["page_no"] + offset))
+        if len(table):
+            offset += int(table["page_no"].max()) + 1
+    return pd.concat(shifted, ignore_index=True)
 
 
 def offset_tag(offset: int) -> str:
@@ -120,6 +140,7 @@ def _add_length_and_link_features(table: pd.DataFrame, pages: Sequence[Page]) ->
     last_char = stripped.str[-1:]
     table["ends_with_terminal_punct"] = last_char.isin(list(TERMINAL_PUNCT)).astype(np.int8)
     table["ends_with_colon"] = last_char.isin([":", "："]).astype(np.int8)
+    table["has_colon_prefix"] = stripped.str.contains(COLON_PREFIX_PATTERN, regex=True).astype(np.int8)
     table["has_copyright_sign"] = stripped.str.contains("©|\\(c\\)|®", regex=True).astype(np.int8)
 
 
@@ -213,18 +234,20 @@ def _add_position_features(table: pd.DataFrame) -> None:
     block = table[nonblank].groupby([table["page_no"], block_id])
     table["block_n_lines"] = block["line_no"].transform("size")
     table["block_log_chars"] = np.log1p(block["n_chars"].transform("sum"))
+    # Menus are runs of bulleted lines; a sentence inside one is a teaser, not the article.
+    table["block_bullet_share"] = block["starts_with_bullet"].transform("mean")
     table["pos_in_block"] = block.cumcount() / table["block_n_lines"].clip(lower=1)
     previous_blank = by_page["is_blank"].shift(1, fill_value=1)
     next_blank = by_page["is_blank"].shift(-1, fill_value=1)
     table["blank_before"] = previous_blank.astype(np.int8)
     table["blank_after"] = next_blank.astype(np.int8)
-    for column in ("block_n_lines", "block_log_chars", "pos_in_block"):
+    for column in ("block_n_lines", "block_log_chars", "block_bullet_share", "pos_in_block"):
         table[column] = table[column].fillna(0)
 
 
 def _add_context_features(table: pd.DataFrame) -> None:
     add_neighbour_columns(table, CONTEXT_COLUMNS, CONTEXT_OFFSETS)
-    add_window_means(table, ("log_chars", "stopword_share", "link_char_share"), WINDOW_HALF_WIDTH)
+    add_window_means(table, WINDOW_COLUMNS, WINDOW_HALF_WIDTH)
 
 
 def add_neighbour_columns(table: pd.DataFrame, columns: Sequence[str], offsets: Sequence[int]) -> None:

@@ -44,6 +44,7 @@ FIRST_PASS_OFFSETS = (-3, -2, -1, 1, 2, 3)
 STACKING_FOLDS = 3
 DEFAULT_THRESHOLD = 0.5
 _DIGITS = str.maketrans("0123456789", "0000000000")
+OPENING_WORDS = r"^(\S+(?:\s+\S+){0,2})"
 
 
 class LineClassifier(BaseEstimator):
@@ -68,10 +69,14 @@ class LineClassifier(BaseEstimator):
         mask = np.concatenate([scored_mask(page) for page in pages])
         return self.fit_table(featurize(pages), y, mask)
 
-    def fit_table(self, table: pd.DataFrame, y: np.ndarray, mask: np.ndarray) -> LineClassifier:
+    def fit_table(
+        self, table: pd.DataFrame, y: np.ndarray, mask: np.ndarray, weights: np.ndarray | None = None
+    ) -> LineClassifier:
         """Fit on a feature table (from ``featurize``): ``y`` is 1 for content per row, and
-        only rows where ``mask`` holds are learned from. Adds the stage outputs to ``table``."""
+        only rows where ``mask`` holds are learned from, each with its weight in ``weights``
+        (default 1). Adds the stage outputs to ``table``."""
         rows = table["is_blank"].to_numpy() == 0
+        weights = np.ones(len(table)) if weights is None else np.asarray(weights, dtype=float)
         mask = mask & rows
         if len(np.unique(y[mask])) < 2:
             raise ValueError("fit needs both content and chrome lines")
@@ -83,17 +88,17 @@ class LineClassifier(BaseEstimator):
             analyzer="char_wb", ngram_range=LEXICAL_NGRAMS, n_features=LEXICAL_HASH_FEATURES, alternate_sign=False
         )
         text = self.vectorizer_.transform(_lexical_text(table))
-        table["lex_score"] = _out_of_fold(self._new_lexical, text, y, mask, rows, folds, decision=True)
-        self.lexical_ = self._new_lexical().fit(text[mask], y[mask])
+        table["lex_score"] = _out_of_fold(self._new_lexical, text, y, weights, mask, rows, folds, decision=True)
+        self.lexical_ = self._new_lexical().fit(text[mask], y[mask], sample_weight=weights[mask])
         _add_lexical_context(table)
 
         first_x = _matrix(table, self.first_pass_columns())
-        table["p_first"] = _out_of_fold(self._new_trees, first_x, y, mask, rows, folds)
-        self.first_pass_ = self._new_trees().fit(first_x[mask], y[mask])
+        table["p_first"] = _out_of_fold(self._new_trees, first_x, y, weights, mask, rows, folds)
+        self.first_pass_ = self._new_trees().fit(first_x[mask], y[mask], sample_weight=weights[mask])
         _add_first_pass_context(table)
 
         revise_x = _matrix(table, self.revise_columns())
-        self.revise_ = self._new_trees().fit(revise_x[mask], y[mask])
+        self.revise_ = self._new_trees().fit(revise_x[mask], y[mask], sample_weight=weights[mask])
         self.feature_names_ = self.revise_columns()
         return self
 
@@ -184,8 +189,12 @@ def _matrix(table: pd.DataFrame, columns: list[str]) -> np.ndarray:
 
 
 def _lexical_text(table: pd.DataFrame) -> pd.Series:
-    # Digits collapse to 0: a date or count is the same signal whatever its value.
-    return table["text_key"].str.translate(_DIGITS)
+    """The lexical model's input: digits collapse to 0 (a date or count is the same signal
+    whatever its value), and the opening words come again marked with ``§``, so that the
+    n-grams also say how a line begins ("read more: ...", "by ...", "المصدر: ...")."""
+    text = table["text_key"].str.translate(_DIGITS)
+    opening = text.str.extract(OPENING_WORDS, expand=False).fillna("")
+    return text + " " + opening.str.replace(r"(\S+)", r"§\1", regex=True)
 
 
 def _add_lexical_context(table: pd.DataFrame) -> None:
@@ -203,7 +212,7 @@ def _add_first_pass_context(table: pd.DataFrame) -> None:
     table["block_p_first_mean"] = table["p_first"].where(nonblank).groupby([table["page_no"], block_id]).transform("mean")
 
 
-def _out_of_fold(new_model, x, y, mask, rows, folds, decision: bool = False) -> np.ndarray:
+def _out_of_fold(new_model, x, y, weights, mask, rows, folds, decision: bool = False) -> np.ndarray:
     """Each non-blank row's output from a model that never saw its site (NaN on blank rows)."""
     out = np.full(len(y), np.nan)
     if not folds:
@@ -214,6 +223,6 @@ def _out_of_fold(new_model, x, y, mask, rows, folds, decision: bool = False) -> 
         if len(np.unique(y[train_index])) < 2 or len(test_index) == 0:
             out[test_index] = 0.0 if decision else y[train_index].mean()
             continue
-        model = new_model().fit(x[train_index], y[train_index])
+        model = new_model().fit(x[train_index], y[train_index], sample_weight=weights[train_index])
         out[test_index] = model.decision_function(x[test_index]) if decision else model.predict_proba(x[test_index])[:, 1]
     return out

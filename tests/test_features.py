@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifier.features import feature_names, featurize
+from classifier.features import feature_names, featurize, stack_tables
 from classifier.page import Page
 from classifier.text import normalize_line
 
@@ -120,3 +120,25 @@ def test_any_text_featurizes(lines):
     table = featurize([Page("p", lines)])
     assert len(table) == len(lines)
     assert not table[feature_names()].isin([np.inf, -np.inf]).any().any()
+
+
+def test_colon_prefix_marks_labels_before_a_colon_not_times():
+    lines = ["Source: Agencies", "  • المصدر: وكالات الأنباء", "The talks ended at 10:30 on Monday.", "Summary:", "Read more"]
+    table = featurize([Page("p", lines)])
+    assert table["has_colon_prefix"].tolist() == [1, 1, 0, 0, 0]
+
+
+def test_block_bullet_share_is_per_blank_line_block():
+    lines = ["  • Home", "  • News", "A teaser sentence inside the menu block.", "", ARTICLE_EN]
+    table = featurize([Page("p", lines)])
+    assert table["block_bullet_share"].tolist()[:3] == pytest.approx([2 / 3] * 3)
+    assert table["block_bullet_share"].iloc[4] == 0
+
+
+def test_stacked_tables_keep_pages_apart_and_in_order():
+    first = featurize([Page("a", ["Home", ARTICLE_EN]), Page("b", [ARTICLE_AR])])
+    second = featurize([Page("c", [CJK, "首页"])])
+    stacked = stack_tables([first, second])
+    assert len(stacked) == len(first) + len(second)
+    assert stacked["page_no"].tolist() == [0, 0, 1, 2, 2]
+    assert stacked["text"].tolist() == [*first["text"], *second["text"]]

@@ -12,7 +12,7 @@ from classifier.features import featurize
 from classifier.model import LineClassifier, labels_of
 from classifier.page import Page
 from training.metrics import score
-from training.train import DEFAULT_SEED, targets, training_table, without_links
+from training.train import DEFAULT_SEED, fit_model, training_table, without_links
 
 
 def predicted_labels(model: LineClassifier, pages: Sequence[Page], text_only: bool, batch_pages: int = 256) -> list[list[str | None]]:
@@ -45,6 +45,7 @@ def cross_validate(
     Features are label-free and computed per page (repetition per site, and a site is never
     split), so both tables are computed once for all pages and sliced per fold. Pass
     ``train_table`` (from ``training_table(pages, seed)``) to reuse one already computed.
+    Each fold's synthetic training pages are built from its own training pages only.
     """
     groups = site_groups(pages)
     if len(set(groups)) < k:
@@ -54,14 +55,13 @@ def cross_validate(
     if train_table is None:
         train_table = training_table(pages, seed)
     test_table = featurize([without_links(page) for page in pages] if text_only else pages)
-    y, mask = targets(pages, seed)
     predicted: list[list[str | None] | None] = [None] * len(pages)
     folds = GroupKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(pages)), groups=groups)
     for fold_no, (train_pages, test_pages) in enumerate(folds, start=1):
         if progress:
             progress(f"fold {fold_no}/{k}: training on {len(train_pages)} pages, testing on {len(test_pages)}")
-        train_rows = train_table["page_no"].isin(train_pages).to_numpy()
-        model = LineClassifier(random_state=seed).fit_table(train_table[train_rows].copy(), y[train_rows], mask[train_rows])
+        fold_table = train_table[train_table["page_no"].isin(train_pages).to_numpy()].copy()
+        model = fit_model([pages[i] for i in train_pages], seed, fold_table)
         scored = model.predict_table(test_table[test_table["page_no"].isin(test_pages)].copy())
         for page_no, p_content in scored.groupby("page_no")["p_content"]:
             predicted[page_no] = labels_of(p_content, model.threshold)

@@ -12,10 +12,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from classifier.features import featurize
-from classifier.labeled import scored_mask
+from classifier.features import featurize, stack_tables
+from classifier.labeled import LABELED_BY_HAND, scored_mask
 from classifier.model import LineClassifier
 from classifier.page import CONTENT, Page
+from training.augment import SYNTHETIC_PAGES_PER_DIRECTION, mixed_script_pages
 
 # Share of training pages whose link counts are hidden, so the model also learns to work
 # from plain text (WET dumps, Resiliparse output) where no HTML is at hand.
@@ -24,6 +25,10 @@ LINK_DROPOUT_SHARE = 0.5
 # would otherwise dominate; 200 keeps 70% of the scored lines of ../shared/data.
 MAX_TRAINING_LINES_PER_PAGE = 200
 DEFAULT_SEED = 0
+# Weight of a hand-labeled line (a human read it) against a line labeled by aligning a page
+# with its gold text: the few dozen hand-labeled pages (Arabic and mixed-script ones, and a
+# user's corrected annotation files) are not to be drowned by thousands of aligned pages.
+HAND_LABELED_WEIGHT = 5.0
 
 
 def without_links(page: Page) -> Page:
@@ -57,10 +62,20 @@ def training_table(pages: Sequence[Page], seed: int = DEFAULT_SEED) -> pd.DataFr
 
 
 def fit_model(pages: Sequence[Page], seed: int = DEFAULT_SEED, table: pd.DataFrame | None = None) -> LineClassifier:
-    """Fit a LineClassifier on labeled pages (``table``: their precomputed training table)."""
-    y, mask = targets(pages, seed)
+    """Fit a LineClassifier on labeled pages plus synthetic mixed-script pages built from
+    them (``table``: the pages' precomputed training table, rows in page order)."""
+    synthetic = mixed_script_pages(pages, seed)
     table = training_table(pages, seed) if table is None else table
-    return LineClassifier(random_state=seed).fit_table(table, y, mask)
+    table = stack_tables([table, training_table(synthetic, seed)])
+    learned = [*pages, *synthetic]
+    y, mask = targets(learned, seed)
+    return LineClassifier(random_state=seed).fit_table(table, y, mask, line_weights(learned))
+
+
+def line_weights(pages: Sequence[Page]) -> np.ndarray:
+    """The training weight of every line of ``pages``."""
+    page_weights = [HAND_LABELED_WEIGHT if page.extra.get(LABELED_BY_HAND) else 1.0 for page in pages]
+    return np.repeat(page_weights, [len(page.lines) for page in pages])
 
 
 def data_digest(pages: Sequence[Page]) -> str:
@@ -89,6 +104,8 @@ def train(
         },
         "seed": seed,
         "link_dropout_share": LINK_DROPOUT_SHARE,
+        "hand_labeled_weight": HAND_LABELED_WEIGHT,
+        "synthetic_pages_per_direction": SYNTHETIC_PAGES_PER_DIRECTION,
         "cv": cv_scores,
     }
     return model.save(out, metadata)
