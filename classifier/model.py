@@ -65,7 +65,7 @@ class LineClassifier(BaseEstimator):
         only the scored lines are learned from; the others only give context."""
         if not pages or any(page.labels is None for page in pages):
             raise ValueError("fit needs labeled pages (every page with 'labels')")
-        y = np.array([label == CONTENT for page in pages for label in page.labels], dtype=np.int8)
+        y = content_targets(pages)
         mask = np.concatenate([scored_mask(page) for page in pages])
         return self.fit_table(featurize(pages), y, mask)
 
@@ -174,6 +174,11 @@ class LineClassifier(BaseEstimator):
         from classifier.persistence import save_model
 
         return save_model(self, path, metadata or {})
+
+
+def content_targets(pages: Sequence[Page]) -> np.ndarray:
+    """1 for a content line, 0 otherwise, over all lines of labeled ``pages``."""
+    return np.array([label == CONTENT for page in pages for label in page.labels], dtype=np.int8)
 
 
 def labels_of(probabilities, threshold: float) -> list[str | None]:

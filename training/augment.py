@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from classifier.labeled import SCORED
 from classifier.page import CHROME, CONTENT, Page
 from classifier.text import SCRIPT_PATTERNS
 
@@ -85,7 +86,7 @@ def mixed_script_pages(pages: Sequence[Page], seed: int, n_per_direction: int = 
 
 def _split(page: Page) -> tuple[_Frame, _Part] | None:
     """The page's frame (chrome before the first / after the last content line) and region."""
-    if page.labels is None or page.extra.get("scored") is not None or page.dataset == SYNTHETIC_DATASET:
+    if page.labels is None or SCORED in page.extra or page.dataset == SYNTHETIC_DATASET:
         return None
     content = [i for i, label in enumerate(page.labels) if label == CONTENT]
     if not content:

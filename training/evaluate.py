@@ -60,7 +60,8 @@ def cross_validate(
     for fold_no, (train_pages, test_pages) in enumerate(folds, start=1):
         if progress:
             progress(f"fold {fold_no}/{k}: training on {len(train_pages)} pages, testing on {len(test_pages)}")
-        fold_table = train_table[train_table["page_no"].isin(train_pages).to_numpy()].copy()
+        # fit_model stacks the fold's rows with its synthetic pages into a new table.
+        fold_table = train_table[train_table["page_no"].isin(train_pages).to_numpy()]
         model = fit_model([pages[i] for i in train_pages], seed, fold_table)
         scored = model.predict_table(test_table[test_table["page_no"].isin(test_pages)].copy())
         for page_no, p_content in scored.groupby("page_no")["p_content"]:

@@ -14,8 +14,8 @@ import pandas as pd
 
 from classifier.features import featurize, stack_tables
 from classifier.labeled import LABELED_BY_HAND, scored_mask
-from classifier.model import LineClassifier
-from classifier.page import CONTENT, Page
+from classifier.model import LineClassifier, content_targets
+from classifier.page import Page
 from training.augment import SYNTHETIC_PAGES_PER_DIRECTION, mixed_script_pages
 
 # Share of training pages whose link counts are hidden, so the model also learns to work
@@ -45,7 +45,7 @@ def targets(pages: Sequence[Page], seed: int = DEFAULT_SEED) -> tuple[np.ndarray
     """Per line of all pages: 1 for content, and whether the label is learned from (scored,
     and among at most MAX_TRAINING_LINES_PER_PAGE lines sampled per page)."""
     rng = np.random.default_rng(seed)
-    y = np.array([label == CONTENT for page in pages for label in page.labels], dtype=np.int8)
+    y = content_targets(pages)
     masks = []
     for page in pages:
         mask = np.array(scored_mask(page), dtype=bool)
