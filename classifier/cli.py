@@ -134,6 +134,12 @@ def annotate(
     _report_inputs(n_pages, errors)
 
 
+SYNTHETIC = typer.Option(
+    0, "--synthetic", min=0,
+    help="Synthetic mixed-script training pages per direction (training/augment.py); none by default, see docs/evaluation.md.",
+)
+
+
 def _load_training_pages(data: list[Path]):
     from training.loading import load_pages
 
@@ -149,6 +155,7 @@ def train(
     out: Path = typer.Option(..., "--out", help="Where to write the model (.joblib); metadata goes beside it (.json)."),
     seed: int = typer.Option(0, help="Seed for link dropout, fold assignment and the learners."),
     cv: int = typer.Option(5, min=0, help="Site-grouped folds to score before the final fit (0: skip)."),
+    synthetic: int = SYNTHETIC,
 ) -> None:
     """Train a model on labeled pages, print site-grouped CV scores, save model + metadata."""
     from training.evaluate import cross_validate
@@ -163,14 +170,34 @@ def train(
     if cv:
         try:
             cv_scores = cross_validate(
-                pages, cv, seed=seed, text_only=True, progress=lambda m: typer.echo(m, err=True), train_table=table
+                pages, cv, seed=seed, text_only=True, progress=lambda m: typer.echo(m, err=True), train_table=table,
+                synthetic_per_direction=synthetic,
             )
         except ValueError as error:
             fail(str(error))
         typer.echo(format_report(cv_scores, title=f"{cv}-fold cross-validation grouped by site, text-only input"))
     typer.echo(f"fitting on all {len(pages)} pages", err=True)
-    meta = train_model(pages, out, seed=seed, sources=[str(path) for path in data], cv_scores=cv_scores, table=table)
+    meta = train_model(
+        pages, out, seed=seed, sources=[str(path) for path in data], cv_scores=cv_scores, table=table,
+        synthetic_per_direction=synthetic,
+    )
     typer.echo(f"wrote {out} ({meta['size_bytes'] / 1e6:.1f} MB) and {out.with_suffix('.json').name}", err=True)
+
+
+def _progress(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _baselines(spec: Optional[str]) -> list[str]:
+    """The --baselines names, checked before any page is read."""
+    from training.baselines import BaselineUnavailable, parse_baselines
+
+    if spec is None:
+        return []
+    try:
+        return parse_baselines(spec)
+    except BaselineUnavailable as error:
+        fail(str(error))
 
 
 @app.command()
@@ -180,28 +207,45 @@ def evaluate(
     cv: int = typer.Option(0, min=0, help="Instead of scoring a model, train and score K folds grouped by site."),
     text_only: bool = typer.Option(False, "--text-only", help="Hide link counts from the model, as for plain-text input."),
     seed: int = typer.Option(0, help="Seed for --cv."),
+    cv_dataset: Optional[str] = typer.Option(
+        None, help="With --cv: split only this dataset's pages into folds and score them; train every fold on all other pages too."
+    ),
+    synthetic: int = SYNTHETIC,
+    baselines: Optional[str] = typer.Option(
+        None, "--baselines",
+        help="Also score these systems on the same pages, comma-separated or all: trafilatura, justext, boilerpy3, "
+        "readability, resiliparse (from the pages' HTML), c4-rule (from the lines).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
 ) -> None:
     """Score line labels against gold: precision/recall/F1 by lines and characters, page token F1,
-    overall and by dataset, language and kind."""
+    overall and by dataset, language and kind; with --baselines, every system beside the model."""
     from training.evaluate import cross_validate
     from training.evaluate import evaluate as evaluate_model
-    from training.report import format_report
+    from training.loading import html_records
+    from training.report import format_report, format_systems
 
+    systems = _baselines(baselines)
     pages = _load_training_pages(data)
+    html = html_records(data) if systems else ()
     if cv:
         try:
-            scores = cross_validate(pages, cv, seed=seed, text_only=text_only, progress=lambda m: typer.echo(m, err=True))
+            scores = cross_validate(
+                pages, cv, seed=seed, text_only=text_only, progress=_progress,
+                test_dataset=cv_dataset, synthetic_per_direction=synthetic, baselines=systems, html=html,
+            )
         except ValueError as error:
             fail(str(error))
-        title = f"{cv}-fold cross-validation grouped by site"
+        title = f"{cv}-fold cross-validation grouped by site" + (f" over the {cv_dataset} pages" if cv_dataset else "")
     else:
-        scores = evaluate_model(_load_model(model), pages, text_only=text_only)
+        scores = evaluate_model(_load_model(model), pages, text_only=text_only, baselines=systems, html=html, progress=_progress)
         title = f"model {model or 'default'}"
     if as_json:
         typer.echo(json.dumps(scores, ensure_ascii=False))
-    else:
-        typer.echo(format_report(scores, title=title + (", text-only input" if text_only else "")))
+        return
+    typer.echo(format_report(scores, title=title + (", text-only input" if text_only else "")))
+    if systems:
+        typer.echo("\n" + format_systems(scores))
 
 
 @app.command()

@@ -36,6 +36,11 @@ def open_text(path: Path):
     return open(path, encoding="utf-8")
 
 
+def record_page_id(record: dict, where: str) -> str:
+    """The id of a labeled record's page: its ``id``, else ``where`` it was read."""
+    return str(record.get("id", where))
+
+
 def page_from_labeled_record(record: dict, where: str) -> Page:
     """Build a Page from one labeled record; raise InputError naming ``where`` if malformed."""
     if not isinstance(record, dict) or not isinstance(record.get("lines"), list):
@@ -47,7 +52,7 @@ def page_from_labeled_record(record: dict, where: str) -> Page:
         raise InputError(f"{where}: '{SCORED}' must be a list of line indices")
     try:
         return Page(
-            page_id=str(record.get("id", where)),
+            page_id=record_page_id(record, where),
             lines=[str(line) for line in record["lines"]],
             labels=record["labels"],
             link_chars=record.get("link_chars"),

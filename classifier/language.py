@@ -46,10 +46,16 @@ def detect_language(text: str) -> str | None:
         return None
 
 
+def stoplist_name(lang: str | None) -> str | None:
+    """The name of jusText's stoplist for a langdetect code, or None when it has none."""
+    name = _STOPLIST_NAMES.get(lang or "")
+    return name if name in justext.get_stoplists() else None
+
+
 @lru_cache(maxsize=None)
 def stopwords(lang: str | None) -> frozenset[str]:
     """jusText's stoplist for a langdetect code, folded like our words; empty if none."""
-    name = _STOPLIST_NAMES.get(lang or "")
-    if name is None or name not in justext.get_stoplists():
+    name = stoplist_name(lang)
+    if name is None:
         return frozenset()
     return frozenset(word for entry in justext.get_stoplist(name) for word in words(entry))

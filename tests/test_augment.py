@@ -37,7 +37,7 @@ def test_same_seed_same_pages():
 
 
 def test_no_direction_without_both_scripts():
-    assert mixed_script_pages([LATIN_PAGE], seed=0) == []
+    assert mixed_script_pages([LATIN_PAGE], seed=0, n_per_direction=3) == []
 
 
 def test_shared_arabic_pages_give_both_directions(shared_data, tmp_path):

@@ -109,6 +109,12 @@ def test_evaluate_cv_needs_enough_sites():
     assert "3 folds need at least 3 sites" in result.stderr
 
 
+def test_evaluate_cv_over_a_dataset_that_is_not_there():
+    result = runner.invoke(app, ["evaluate", "--data", str(GOLD), "--cv", "2", "--cv-dataset", "arabic"])
+    assert result.exit_code == 1
+    assert "no page of dataset 'arabic'" in result.stderr
+
+
 ARABIC_PAGE = [
     "الرئيسية | أخبار | رياضة | اتصل بنا",
     "",

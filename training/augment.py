@@ -22,8 +22,6 @@ from classifier.labeled import SCORED
 from classifier.page import CHROME, CONTENT, Page
 from classifier.text import SCRIPT_PATTERNS
 
-# Synthetic pages per direction (Arabic chrome around Latin content, and the reverse).
-SYNTHETIC_PAGES_PER_DIRECTION = 200
 # A frame needs this many chrome lines, a content region this many content lines.
 MIN_FRAME_LINES = 2
 MIN_REGION_CONTENT_LINES = 3
@@ -57,8 +55,9 @@ def dominant_script(lines: Sequence[str]) -> str | None:
     return script if count else None
 
 
-def mixed_script_pages(pages: Sequence[Page], seed: int, n_per_direction: int = SYNTHETIC_PAGES_PER_DIRECTION) -> list[Page]:
-    """Synthetic pages (dataset ``synthetic``) for both directions, from labeled ``pages``."""
+def mixed_script_pages(pages: Sequence[Page], seed: int, n_per_direction: int) -> list[Page]:
+    """``n_per_direction`` synthetic pages (dataset ``synthetic``) for both directions
+    (Arabic chrome around Latin content, and the reverse), from labeled ``pages``."""
     rng = random.Random(seed)
     frames = {script: [] for script in SCRIPT_PATTERNS}
     regions = {script: [] for script in SCRIPT_PATTERNS}

@@ -1,8 +1,16 @@
-"""Evaluation: a model on labeled pages, or K folds grouped by site."""
+"""Evaluation: a model on labeled pages, or K folds grouped by site; with baselines, every
+system on the same pages.
+
+Beside baselines the model is scored in both input modes where pages have link counts:
+``boilerline-text`` (links hidden, as for plain-text input) and ``boilerline-html`` (the link
+counts the pages have). The top-level figures stay those of the mode asked for, as without
+baselines; ``systems`` maps every system's name to its figures, speed and failed pages.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -11,8 +19,12 @@ from sklearn.model_selection import GroupKFold
 from classifier.features import featurize
 from classifier.model import LineClassifier, labels_of
 from classifier.page import Page
+from training.baselines import SystemRun, run_baselines
 from training.metrics import score
-from training.train import DEFAULT_SEED, fit_model, training_table, without_links
+from training.train import DEFAULT_SEED, SYNTHETIC_PAGES_PER_DIRECTION, fit_model, training_table, without_links
+
+# The model's name among the systems, by input mode (text_only).
+MODEL_SYSTEMS = {True: "boilerline-text", False: "boilerline-html"}
 
 
 def predicted_labels(model: LineClassifier, pages: Sequence[Page], text_only: bool, batch_pages: int = 256) -> list[list[str | None]]:
@@ -25,9 +37,47 @@ def predicted_labels(model: LineClassifier, pages: Sequence[Page], text_only: bo
     return labels
 
 
-def evaluate(model: LineClassifier, pages: Sequence[Page], *, text_only: bool = False) -> dict:
-    """Scores of ``model`` on labeled ``pages``."""
-    return {"text_only": text_only, **score(pages, predicted_labels(model, pages, text_only))}
+def model_modes(pages: Sequence[Page], text_only: bool, beside_baselines: bool) -> list[bool]:
+    """The input modes (``text_only`` flags) to score the model in, the one asked for first:
+    its figures are the top-level ones. Beside baselines, both modes when that one is HTML
+    and some page has link counts."""
+    if not beside_baselines:
+        return [text_only]
+    if text_only or all(page.link_chars is None for page in pages):
+        return [True]
+    return [False, True]
+
+
+def evaluate(
+    model: LineClassifier, pages: Sequence[Page], *, text_only: bool = False, baselines: Sequence[str] = (),
+    html: Iterable[tuple[str, str]] = (), progress: Callable[[str], None] | None = None,
+) -> dict:
+    """Scores of ``model`` on labeled ``pages``; with ``baselines`` (names of
+    ``training.baselines``) every system's too, under ``systems``. ``html`` gives the pages'
+    HTML as (page id, HTML) pairs (``training.loading.html_records``)."""
+    runs = [model_run(model, pages, mode) for mode in model_modes(pages, text_only, bool(baselines))]
+    return {"text_only": text_only, **system_scores(runs, run_baselines(baselines, pages, html, progress))}
+
+
+def model_run(model: LineClassifier, pages: Sequence[Page], text_only: bool) -> SystemRun:
+    """The model's labels in one input mode, timed (featurizing and predicting)."""
+    start = time.perf_counter()
+    labels = predicted_labels(model, pages, text_only)
+    return SystemRun(MODEL_SYSTEMS[text_only], list(pages), labels, time.perf_counter() - start)
+
+
+def system_scores(model_runs: Sequence[SystemRun], baseline_runs: Sequence[SystemRun]) -> dict:
+    """The first model run's figures; beside baselines also ``systems``: every run's figures,
+    its speed, its failed pages by reason and the pages it skipped (no HTML)."""
+    if not baseline_runs:
+        return score(model_runs[0].pages, model_runs[0].labels)
+    runs = [*model_runs, *baseline_runs]
+    figures = [score(run.pages, run.labels) for run in runs]
+    systems = {
+        run.name: {**run_figures, **run.speed(), "failed_pages": dict(run.failures), "skipped_pages": run.skipped_pages}
+        for run, run_figures in zip(runs, figures)
+    }
+    return {**figures[0], "systems": systems}
 
 
 def site_groups(pages: Sequence[Page]) -> np.ndarray:
@@ -35,35 +85,80 @@ def site_groups(pages: Sequence[Page]) -> np.ndarray:
     return np.array([page.site or f"{page.dataset}:{page.page_id}" for page in pages], dtype=object)
 
 
+def site_folds(pages: Sequence[Page], k: int, tested: np.ndarray, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """K (train, test) splits: the ``tested`` pages in K folds grouped by site, and for each
+    fold every page (tested or not) of another site to train on. Test indexes count the
+    tested pages only; train indexes count all pages."""
+    groups = site_groups(pages)
+    tested_groups = groups[tested]
+    if len(set(tested_groups)) < k:
+        raise ValueError(f"{k} folds need at least {k} sites; the data has {len(set(tested_groups))}")
+    splits = GroupKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(tested_groups)), groups=tested_groups)
+    return [(np.flatnonzero(~np.isin(groups, tested_groups[test])), test) for _, test in splits]
+
+
 def cross_validate(
     pages: Sequence[Page], k: int, *, seed: int = DEFAULT_SEED, text_only: bool = True,
     progress: Callable[[str], None] | None = None, train_table: pd.DataFrame | None = None,
+    test_dataset: str | None = None, synthetic_per_direction: int = SYNTHETIC_PAGES_PER_DIRECTION,
+    baselines: Sequence[str] = (), html: Iterable[tuple[str, str]] = (),
 ) -> dict:
     """Train on K-1 folds and score the held-out fold, folds grouped by site, then score all
     held-out predictions together. No site has pages on both sides of a split.
 
+    With ``test_dataset`` only that dataset's pages are split into folds and scored; every
+    other page is always trained on (unless it shares a site with the held-out fold): how
+    well a small set (a new language, a new kind of site) is served by a model trained on
+    everything else plus the rest of that set.
+
+    With ``baselines`` (and ``html``, as for ``evaluate``) every baseline is scored on the
+    same held-out pages: they need no training, so one table compares all systems on the
+    same folds.
+
     Features are label-free and computed per page (repetition per site, and a site is never
-    split), so both tables are computed once for all pages and sliced per fold. Pass
-    ``train_table`` (from ``training_table(pages, seed)``) to reuse one already computed.
-    Each fold's synthetic training pages are built from its own training pages only.
+    split), so both tables are computed once and sliced per fold. Pass ``train_table`` (from
+    ``training_table(pages, seed)``) to reuse one already computed. Each fold's synthetic
+    training pages are built from its own training pages only.
     """
-    groups = site_groups(pages)
-    if len(set(groups)) < k:
-        raise ValueError(f"{k} folds need at least {k} sites; the data has {len(set(groups))}")
+    tested = np.array([test_dataset is None or page.dataset == test_dataset for page in pages])
+    if not tested.any():
+        raise ValueError(f"no page of dataset {test_dataset!r} in the data")
+    folds = site_folds(pages, k, tested, seed)
     if progress:
         progress(f"featurizing {len(pages)} pages")
     if train_table is None:
         train_table = training_table(pages, seed)
-    test_table = featurize([without_links(page) for page in pages] if text_only else pages)
-    predicted: list[list[str | None] | None] = [None] * len(pages)
-    folds = GroupKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(pages)), groups=groups)
+    tested_pages = [pages[i] for i in np.flatnonzero(tested)]
+    held_out = [held_out_run(tested_pages, mode) for mode in model_modes(tested_pages, text_only, bool(baselines))]
     for fold_no, (train_pages, test_pages) in enumerate(folds, start=1):
         if progress:
             progress(f"fold {fold_no}/{k}: training on {len(train_pages)} pages, testing on {len(test_pages)}")
         # fit_model stacks the fold's rows with its synthetic pages into a new table.
         fold_table = train_table[train_table["page_no"].isin(train_pages).to_numpy()]
-        model = fit_model([pages[i] for i in train_pages], seed, fold_table)
-        scored = model.predict_table(test_table[test_table["page_no"].isin(test_pages)].copy())
-        for page_no, p_content in scored.groupby("page_no")["p_content"]:
-            predicted[page_no] = labels_of(p_content, model.threshold)
-    return {"folds": k, "grouped_by": "site", "text_only": text_only, "seed": seed, **score(pages, predicted)}
+        model = fit_model([pages[i] for i in train_pages], seed, fold_table, synthetic_per_direction)
+        for run, test_table in held_out:
+            predict_held_out(model, test_table, test_pages, run)
+    runs = [run for run, _ in held_out]
+    return {
+        "folds": k, "grouped_by": "site", "text_only": text_only, "seed": seed, "test_dataset": test_dataset,
+        "synthetic_pages_per_direction": synthetic_per_direction,
+        **system_scores(runs, run_baselines(baselines, tested_pages, html, progress)),
+    }
+
+
+def held_out_run(pages: Sequence[Page], text_only: bool) -> tuple[SystemRun, pd.DataFrame]:
+    """An empty run of the model in one input mode over ``pages``, and their feature table
+    (the time to featurize counted in the run)."""
+    start = time.perf_counter()
+    table = featurize([without_links(page) for page in pages] if text_only else pages)
+    run = SystemRun(MODEL_SYSTEMS[text_only], list(pages), [None] * len(pages), time.perf_counter() - start)
+    return run, table
+
+
+def predict_held_out(model: LineClassifier, table: pd.DataFrame, test_pages: np.ndarray, run: SystemRun) -> None:
+    """Label the held-out pages (numbers in ``table``'s page_no) into ``run``, timed."""
+    start = time.perf_counter()
+    scored = model.predict_table(table[table["page_no"].isin(test_pages)].copy())
+    for page_no, p_content in scored.groupby("page_no")["p_content"]:
+        run.labels[page_no] = labels_of(p_content, model.threshold)
+    run.seconds += time.perf_counter() - start

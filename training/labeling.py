@@ -204,13 +204,23 @@ def _n_letter_words(line: str) -> int:
     return sum(1 for token in tokenize(line) if any(char.isalpha() for char in token))
 
 
+def page_id_of(record: dict) -> str:
+    """The id of a dataset record's page: ``<dataset>/<id>``, unique across the datasets."""
+    return f"{record.get('dataset')}/{record.get('id')}"
+
+
+def line_labels(lines: list[str], content: list[bool]) -> list[str | None]:
+    """Per line: ``content`` or ``chrome`` as ``content`` says, None on blank lines."""
+    return [None if is_blank(line) else CONTENT if is_content else CHROME for line, is_content in zip(lines, content)]
+
+
 def _hand_labeled_page(record: dict) -> Page | None:
     lines = [str(line) for line in record.get("lines") or []]
     if not lines:
         return None
     rendered_lines, link_chars = render_html(record.get("html") or "")
     return Page(
-        page_id=f"{record.get('dataset')}/{record.get('id')}",
+        page_id=page_id_of(record),
         lines=lines,
         link_chars=link_chars if rendered_lines == lines else None,
         site=site_of(record),
@@ -224,14 +234,13 @@ def _hand_labeled_page(record: dict) -> Page | None:
 
 
 def _page(record: dict, lines: list[str], link_chars: list[int], content: list[bool]) -> Page:
-    labels = [None if is_blank(line) else CONTENT if is_content else CHROME for line, is_content in zip(lines, content)]
     return Page(
-        page_id=f"{record.get('dataset')}/{record.get('id')}",
+        page_id=page_id_of(record),
         lines=lines,
         link_chars=link_chars,
         site=site_of(record),
         url=record.get("url") or None,
         lang=record.get("lang") or None,
         dataset=record.get("dataset") or None,
-        labels=labels,
+        labels=line_labels(lines, content),
     )

@@ -3,21 +3,25 @@
 ``training.labeling``, cached), or folders of them.
 
 A file is an annotation file when its first non-empty line is a page header (``### ...``),
-whatever its name; else it is JSONL, a dataset when its first record has ``html`` and a gold.
-Folders are searched for ``*.jsonl``, ``*.jsonl.gz`` and ``*.annotated.txt``.
+whatever its name; else it is JSONL, a dataset when its first record has ``html`` and a gold
+(a ``gold`` text, or hand labels marked by ``gold_type``). A labeled page may carry its
+``html`` too. Folders are searched for ``*.jsonl``, ``*.jsonl.gz`` and ``*.annotated.txt``.
+
+The pages do not hold their HTML (the shared datasets have about 1 GB of it); ``html_records``
+reads it again, page by page, for whoever needs it (the HTML baselines).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from classifier.annotation import ANNOTATION_PATTERN, is_annotation_file, read_annotated_pages
-from classifier.labeled import InputError, open_text, read_labeled_pages
+from classifier.labeled import InputError, open_text, pages_of_jsonl, read_labeled_pages, record_page_id
 from classifier.page import Page
-from training.datasets import dataset_name
-from training.labeling import build_labeled_pages
+from training.datasets import dataset_name, iter_records
+from training.labeling import HAND_LABELED, build_labeled_pages, page_id_of
 
 DATA_PATTERNS = ("*.jsonl", "*.jsonl.gz", ANNOTATION_PATTERN)
 
@@ -30,7 +34,9 @@ def is_gold_dataset(path: Path) -> bool:
         record = json.loads(first) if first else {}
     except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InputError(f"{path}: not a readable JSONL file ({error})") from None
-    return isinstance(record, dict) and "html" in record and ("gold" in record or "labels" in record)
+    if not isinstance(record, dict) or "html" not in record:
+        return False
+    return "gold" in record or record.get("gold_type") == HAND_LABELED
 
 
 def expand(paths: Sequence[Path]) -> list[Path]:
@@ -70,3 +76,21 @@ def load_pages(paths: Sequence[Path], progress: Callable[[str], None] | None = N
     if not pages:
         raise InputError(f"no labeled pages in {', '.join(map(str, paths))}")
     return pages
+
+
+def html_records(paths: Sequence[Path]) -> Iterator[tuple[str, str]]:
+    """(page id, HTML) of every record of ``paths`` that has HTML, ids as ``load_pages``
+    gives them, in file order and one record in memory at a time. Annotation files have none."""
+    for file in expand(paths):
+        if is_annotation_file(file):
+            continue
+        if is_gold_dataset(file):
+            pairs = ((page_id_of(record), record.get("html")) for record in iter_records(file))
+        else:
+            pairs = _labeled_html(file)
+        yield from ((page_id, html) for page_id, html in pairs if html)
+
+
+def _labeled_html(file: Path) -> Iterator[tuple[str, str | None]]:
+    with open_text(file) as handle:
+        yield from pages_of_jsonl(handle, str(file), lambda record, where: (record_page_id(record, where), record.get("html")))

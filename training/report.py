@@ -25,3 +25,61 @@ def format_report(scores: dict, title: str) -> str:
         rows.append(f"-- {section.replace('_', ' ')}" + ("" if scores[section] else ": no page has one"))
         rows.extend(_row(name, figures) for name, figures in scores[section].items())
     return "\n".join(rows)
+
+
+# Wide enough for the longest system name, "boilerline-html".
+SYSTEM_WIDTH = 16
+
+
+def format_systems(scores: dict) -> str:
+    """Every system of ``scores["systems"]`` as a row, then which pages each could not run on
+    or failed on, then line F1 by dataset with the systems as columns."""
+    systems = scores["systems"]
+    header = (
+        f"{'system':<{SYSTEM_WIDTH}} {'pages':>6} {'lines':>8}  {'line F1':>7} {'char F1':>7} {'tokF1':>6}  "
+        f"{'line P':>6} {'line R':>6}  {'pages/s':>8} {'lines/s':>9}"
+    )
+    rows = ["# systems on the same pages (content class)", header]
+    rows.extend(_system_row(name, figures) for name, figures in systems.items())
+    rows.extend(_system_notes(systems))
+    return "\n".join([*rows, "", _line_f1_by_dataset(systems)])
+
+
+def _system_row(name: str, figures: dict) -> str:
+    line = figures["line"]
+    token_f1 = figures["page_token_f1_mean"]
+    return (
+        f"{name:<{SYSTEM_WIDTH}} {figures['pages']:>6} {figures['lines']:>8}  {line['f1']:>7.3f} {figures['char']['f1']:>7.3f} "
+        f"{token_f1 if token_f1 is not None else float('nan'):>6.3f}  {line['p']:>6.3f} {line['r']:>6.3f}  "
+        f"{_rate(figures['pages_per_s']):>8} {_rate(figures['lines_per_s']):>9}"
+    )
+
+
+def _rate(per_second: float | None) -> str:
+    return "-" if per_second is None else f"{per_second:,.1f}"
+
+
+def _system_notes(systems: dict) -> list[str]:
+    """One line per system that skipped pages (no HTML) or failed on some."""
+    notes = []
+    for name, figures in systems.items():
+        if figures["skipped_pages"]:
+            total = figures["pages"] + figures["skipped_pages"]
+            notes.append(f"{name}: scored on {figures['pages']} of {total} pages (the others have no HTML)")
+        failures = ", ".join(f"{count} {reason}" for reason, count in sorted(figures["failed_pages"].items()))
+        if failures:
+            notes.append(f"{name}: empty extraction on failed pages ({failures})")
+    return notes
+
+
+def _line_f1_by_dataset(systems: dict) -> str:
+    names = list(systems)
+    datasets = sorted({dataset for figures in systems.values() for dataset in figures["by_dataset"]})
+    rows = ["# line F1 by dataset", f"{'dataset':<{NAME_WIDTH}} " + " ".join(f"{name:>{max(len(name), 5)}}" for name in names)]
+    for dataset in datasets:
+        cells = []
+        for name in names:
+            figures = systems[name]["by_dataset"].get(dataset)
+            cells.append(f"{figures['line']['f1'] if figures else float('nan'):>{max(len(name), 5)}.3f}")
+        rows.append(f"{dataset:<{NAME_WIDTH}} " + " ".join(cells))
+    return "\n".join(rows)

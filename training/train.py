@@ -16,7 +16,7 @@ from classifier.features import featurize, stack_tables
 from classifier.labeled import LABELED_BY_HAND, scored_mask
 from classifier.model import LineClassifier, content_targets
 from classifier.page import Page
-from training.augment import SYNTHETIC_PAGES_PER_DIRECTION, mixed_script_pages
+from training.augment import mixed_script_pages
 
 # Share of training pages whose link counts are hidden, so the model also learns to work
 # from plain text (WET dumps, Resiliparse output) where no HTML is at hand.
@@ -29,6 +29,10 @@ DEFAULT_SEED = 0
 # with its gold text: the few dozen hand-labeled pages (Arabic and mixed-script ones, and a
 # user's corrected annotation files) are not to be drowned by thousands of aligned pages.
 HAND_LABELED_WEIGHT = 5.0
+# Synthetic mixed-script pages per direction (training/augment.py) added to the training
+# pages. None by default: in site-grouped CV over the Arabic pages they cost Arabic recall
+# (docs/evaluation.md, "Synthetic pages"); `--synthetic N` reruns that comparison.
+SYNTHETIC_PAGES_PER_DIRECTION = 0
 
 
 def without_links(page: Page) -> Page:
@@ -61,12 +65,17 @@ def training_table(pages: Sequence[Page], seed: int = DEFAULT_SEED) -> pd.DataFr
     return featurize(drop_links(pages, LINK_DROPOUT_SHARE, seed))
 
 
-def fit_model(pages: Sequence[Page], seed: int = DEFAULT_SEED, table: pd.DataFrame | None = None) -> LineClassifier:
-    """Fit a LineClassifier on labeled pages plus synthetic mixed-script pages built from
-    them (``table``: the pages' precomputed training table, rows in page order)."""
-    synthetic = mixed_script_pages(pages, seed)
+def fit_model(
+    pages: Sequence[Page], seed: int = DEFAULT_SEED, table: pd.DataFrame | None = None,
+    synthetic_per_direction: int = SYNTHETIC_PAGES_PER_DIRECTION,
+) -> LineClassifier:
+    """Fit a LineClassifier on labeled pages plus ``synthetic_per_direction`` synthetic
+    mixed-script pages per direction built from them (``table``: the pages' precomputed
+    training table, rows in page order)."""
+    synthetic = mixed_script_pages(pages, seed, synthetic_per_direction)
     table = training_table(pages, seed) if table is None else table
-    table = stack_tables([table, training_table(synthetic, seed)])
+    if synthetic:
+        table = stack_tables([table, training_table(synthetic, seed)])
     learned = [*pages, *synthetic]
     y, mask = targets(learned, seed)
     return LineClassifier(random_state=seed).fit_table(table, y, mask, line_weights(learned))
@@ -90,9 +99,10 @@ def data_digest(pages: Sequence[Page]) -> str:
 def train(
     pages: Sequence[Page], out: Path, *, seed: int = DEFAULT_SEED, sources: Sequence[str] = (),
     cv_scores: dict | None = None, table: pd.DataFrame | None = None,
+    synthetic_per_direction: int = SYNTHETIC_PAGES_PER_DIRECTION,
 ) -> dict:
     """Fit on all ``pages`` and save the model with its metadata; return the metadata."""
-    model = fit_model(pages, seed, table)
+    model = fit_model(pages, seed, table, synthetic_per_direction)
     metadata = {
         "trained_on": {
             "sources": list(sources),
@@ -105,7 +115,7 @@ def train(
         "seed": seed,
         "link_dropout_share": LINK_DROPOUT_SHARE,
         "hand_labeled_weight": HAND_LABELED_WEIGHT,
-        "synthetic_pages_per_direction": SYNTHETIC_PAGES_PER_DIRECTION,
+        "synthetic_pages_per_direction": synthetic_per_direction,
         "cv": cv_scores,
     }
     return model.save(out, metadata)
