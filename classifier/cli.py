@@ -9,6 +9,7 @@ package only when they run, so ``predict`` never loads training code.
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -172,7 +173,7 @@ def train(
             cv_scores = cross_validate(
                 pages, cv, seed=seed, text_only=True, progress=lambda m: typer.echo(m, err=True), train_table=table,
                 synthetic_per_direction=synthetic,
-            )
+            ).scores
         except ValueError as error:
             fail(str(error))
         typer.echo(format_report(cv_scores, title=f"{cv}-fold cross-validation grouped by site, text-only input"))
@@ -202,6 +203,7 @@ def _baselines(spec: Optional[str]) -> list[str]:
 
 @app.command()
 def evaluate(
+    context: typer.Context,
     data: list[Path] = typer.Option(..., "--data", help="Labeled-page JSONL files, HTML+gold dataset files, or folders of them."),
     model: Optional[Path] = typer.Option(None, help="Model file (default: the shipped model). Ignored with --cv."),
     cv: int = typer.Option(0, min=0, help="Instead of scoring a model, train and score K folds grouped by site."),
@@ -217,20 +219,26 @@ def evaluate(
         "readability, resiliparse (from the pages' HTML), c4-rule (from the lines).",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
+    report: Optional[Path] = typer.Option(
+        None, "--report", metavar="DIR", file_okay=False,
+        help="Also write an HTML report to DIR/index.html: the tables, a precision-recall curve, the worst pages line by line "
+        "(needs matplotlib: pip install '.[bench]').",
+    ),
 ) -> None:
     """Score line labels against gold: precision/recall/F1 by lines and characters, page token F1,
     overall and by dataset, language and kind; with --baselines, every system beside the model."""
-    from training.evaluate import cross_validate
-    from training.evaluate import evaluate as evaluate_model
+    from training.evaluate import cross_validate, evaluate as evaluate_model
     from training.loading import html_records
     from training.report import format_report, format_systems
 
     systems = _baselines(baselines)
+    if report is not None:
+        _require_report_packages()
     pages = _load_training_pages(data)
     html = html_records(data) if systems else ()
     if cv:
         try:
-            scores = cross_validate(
+            evaluation = cross_validate(
                 pages, cv, seed=seed, text_only=text_only, progress=_progress,
                 test_dataset=cv_dataset, synthetic_per_direction=synthetic, baselines=systems, html=html,
             )
@@ -238,14 +246,56 @@ def evaluate(
             fail(str(error))
         title = f"{cv}-fold cross-validation grouped by site" + (f" over the {cv_dataset} pages" if cv_dataset else "")
     else:
-        scores = evaluate_model(_load_model(model), pages, text_only=text_only, baselines=systems, html=html, progress=_progress)
+        evaluation = evaluate_model(_load_model(model), pages, text_only=text_only, baselines=systems, html=html, progress=_progress)
         title = f"model {model or 'default'}"
+    title += ", text-only input" if text_only else ""
+    if report is not None:
+        _write_report(report, evaluation, title, data, pages, _command_line(context))
+    scores = evaluation.scores
     if as_json:
         typer.echo(json.dumps(scores, ensure_ascii=False))
         return
-    typer.echo(format_report(scores, title=title + (", text-only input" if text_only else "")))
+    typer.echo(format_report(scores, title=title))
     if systems:
         typer.echo("\n" + format_systems(scores))
+
+
+def _require_report_packages() -> None:
+    """matplotlib (the bench extra) draws the report's curve: checked before any page is read."""
+    from training.baselines import OPTIONAL_EXTRA
+
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        fail(f"--report needs matplotlib, which is not installed: pip install '.[{OPTIONAL_EXTRA}]'")
+
+
+def _write_report(directory: Path, evaluation, title: str, data: list[Path], pages, command: str) -> None:
+    from training.html_report import provenance, write_report
+
+    source = provenance(title, command, data, pages, [run.name for run in evaluation.baseline_runs])
+    try:
+        path = write_report(directory, evaluation, source)
+    except OSError as error:
+        fail(f"cannot write the report: {error}")
+    typer.echo(f"wrote {path}", err=True)
+
+
+def _command_line(context: typer.Context) -> str:
+    """The running command as a shell line, with the options given on the command line in the
+    command's order. Rebuilt from the click context (under CliRunner sys.argv is the test
+    runner's); the source is compared by name, as typer carries its own copy of click."""
+    words = ["boilerline", context.info_name]
+    for param in context.command.params:
+        if context.get_parameter_source(param.name).name != "COMMANDLINE":
+            continue
+        value = context.params[param.name]
+        if getattr(param, "is_flag", False):
+            words.append(param.opts[0] if value else param.secondary_opts[0])
+            continue
+        for item in value if param.multiple else [value]:
+            words += [param.opts[0], str(item)]
+    return shlex.join(words)
 
 
 @app.command()

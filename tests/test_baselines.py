@@ -210,7 +210,7 @@ def test_a_missing_baseline_package_is_one_line_naming_the_extra(monkeypatch, la
 def test_baselines_are_scored_on_the_held_out_pages_of_cv():
     seeds = list(read_labeled_pages(GOLD))
     pages = [replace(seeds[n % 2], page_id=f"seed-{n}", site=f"site{n}.example") for n in range(4)]
-    scores = cross_validate(pages, 2, synthetic_per_direction=0, baselines=["c4-rule"])
+    scores = cross_validate(pages, 2, synthetic_per_direction=0, baselines=["c4-rule"]).scores
     assert list(scores["systems"]) == ["boilerline-text", "c4-rule"]
     assert scores["systems"]["c4-rule"]["lines"] == scores["systems"]["boilerline-text"]["lines"] == scores["lines"]
 

@@ -47,6 +47,17 @@ def test_predict_jsonl_labels_every_nonblank_line(tiny_model, tmp_path):
             assert line["label"] in ("content", "chrome") and 0 <= line["p_content"] <= 1
 
 
+def test_predict_keeps_bidi_and_zero_width_marks_in_the_output(tiny_model, tmp_path):
+    lines = ["\u200fالرئيسية\u200f", "\u202bقال الوزير إن الميزانية ستنمو\u200d العام المقبل؟\u202c", "\u200b"]
+    page = tmp_path / "marked.txt"
+    page.write_text("\n".join(lines), encoding="utf-8")
+    result = runner.invoke(app, ["predict", str(page), "--model", str(tiny_model)])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert [line["text"] for line in record["lines"]] == lines
+    assert record["lines"][2]["label"] is not None  # a zero-width space alone is not a blank line
+
+
 def test_predict_text_keeps_only_content_lines(tiny_model):
     jsonl = runner.invoke(app, ["predict", str(SEED_000), "--model", str(tiny_model)])
     text = runner.invoke(app, ["predict", str(SEED_000), "--model", str(tiny_model), "--format", "text"])

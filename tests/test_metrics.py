@@ -2,7 +2,7 @@
 
 from classifier.page import CHROME, CONTENT, Page
 from training.metrics import score
-from training.report import format_report
+from training.report import format_markdown, format_report
 
 LINES = ["القائمة", "", "Article text of the page.", "© 2024"]
 GOLD = [CHROME, None, CONTENT, CHROME]
@@ -42,3 +42,15 @@ def test_report_has_a_row_per_kind():
     rows = report.splitlines()
     kind_row = rows[rows.index("-- by kind") + 1]
     assert kind_row.startswith("arabic-content-latin-chrome ") and kind_row.split()[1:3] == ["1", "3"]
+
+
+def test_markdown_tables_give_every_group_and_the_earlier_f1():
+    pages = [page("a", "arabic-content-arabic-chrome"), page("b", None, lang="en")]
+    perfect = score(pages, [GOLD, GOLD])
+    one_miss = score(pages, [[CONTENT, None, CONTENT, CHROME], GOLD])
+    text = format_markdown(one_miss, before=perfect)
+    tables = text.split("\n\n")
+    assert [table.split(" | ")[0] for table in tables] == ["| all", "| dataset", "| lang", "| kind"]
+    all_row = tables[0].splitlines()[2]
+    assert all_row.startswith("| all | 2 | 6 |") and all_row.endswith("| 1.000 |")
+    assert "| en | 1 | 3 | 1.000 | 1.000 | **1.000** |" in tables[2]

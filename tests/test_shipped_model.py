@@ -42,7 +42,7 @@ def test_metadata_describes_the_file(model):
 
 
 def test_seeds_text_only_line_f1_floor(model, seeds):
-    scores = evaluate(model, seeds, text_only=True)
+    scores = evaluate(model, seeds, text_only=True).scores
     assert scores["line"]["f1"] >= SEEDS_LINE_F1_FLOOR
 
 

@@ -64,7 +64,9 @@ class ExtractionTimeout(BaseException):
 @dataclass
 class SystemRun:
     """One system's line labels on the pages it ran on (a baseline's or the model's), the
-    seconds spent inside it, its failed pages by reason and the pages it could not run on."""
+    seconds spent inside it, its failed pages by reason and the pages it could not run on.
+    The model's runs also keep its p(content) per line (None on blank lines), for a
+    precision-recall curve; a baseline gives labels only."""
 
     name: str
     pages: list[Page] = field(default_factory=list)
@@ -72,6 +74,7 @@ class SystemRun:
     seconds: float = 0.0
     failures: Counter = field(default_factory=Counter)
     skipped_pages: int = 0
+    p_content: list[list[float | None]] | None = None
 
     def add(self, page: Page, labels: list[str | None]) -> None:
         self.pages.append(page)

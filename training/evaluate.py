@@ -5,12 +5,17 @@ Beside baselines the model is scored in both input modes where pages have link c
 ``boilerline-text`` (links hidden, as for plain-text input) and ``boilerline-html`` (the link
 counts the pages have). The top-level figures stay those of the mode asked for, as without
 baselines; ``systems`` maps every system's name to its figures, speed and failed pages.
+
+``evaluate`` and ``cross_validate`` give the scores (``.scores``) with the runs they come from:
+every system's labels on its pages and the model's p(content) per line, which a report draws
+from (``training.html_report``).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -27,14 +32,30 @@ from training.train import DEFAULT_SEED, SYNTHETIC_PAGES_PER_DIRECTION, fit_mode
 MODEL_SYSTEMS = {True: "boilerline-text", False: "boilerline-html"}
 
 
-def predicted_labels(model: LineClassifier, pages: Sequence[Page], text_only: bool, batch_pages: int = 256) -> list[list[str | None]]:
-    """The model's label for every line of every page (links hidden when ``text_only``)."""
+@dataclass
+class Evaluation:
+    """The scores (JSON-ready) and the runs they were computed from: the model's, the one of
+    the top-level figures first, each with its p(content) per line, then the baselines'."""
+
+    scores: dict
+    model_runs: list[SystemRun]
+    baseline_runs: list[SystemRun]
+
+
+def predictions(
+    model: LineClassifier, pages: Sequence[Page], text_only: bool, batch_pages: int = 256
+) -> list[list[tuple[str | None, float | None]]]:
+    """The model's (label, p_content) for every line of every page (links hidden when ``text_only``)."""
     inputs = [without_links(page) for page in pages] if text_only else list(pages)
-    labels: list[list[str | None]] = []
+    predicted: list[list[tuple[str | None, float | None]]] = []
     for start in range(0, len(inputs), batch_pages):
-        for predictions in model.predict_pages(inputs[start : start + batch_pages]):
-            labels.append([label for label, _ in predictions])
-    return labels
+        predicted.extend(model.predict_pages(inputs[start : start + batch_pages]))
+    return predicted
+
+
+def predicted_labels(model: LineClassifier, pages: Sequence[Page], text_only: bool) -> list[list[str | None]]:
+    """The model's label for every line of every page (links hidden when ``text_only``)."""
+    return model_run(model, pages, text_only).labels
 
 
 def model_modes(pages: Sequence[Page], text_only: bool, beside_baselines: bool) -> list[bool]:
@@ -51,19 +72,24 @@ def model_modes(pages: Sequence[Page], text_only: bool, beside_baselines: bool) 
 def evaluate(
     model: LineClassifier, pages: Sequence[Page], *, text_only: bool = False, baselines: Sequence[str] = (),
     html: Iterable[tuple[str, str]] = (), progress: Callable[[str], None] | None = None,
-) -> dict:
+) -> Evaluation:
     """Scores of ``model`` on labeled ``pages``; with ``baselines`` (names of
     ``training.baselines``) every system's too, under ``systems``. ``html`` gives the pages'
     HTML as (page id, HTML) pairs (``training.loading.html_records``)."""
-    runs = [model_run(model, pages, mode) for mode in model_modes(pages, text_only, bool(baselines))]
-    return {"text_only": text_only, **system_scores(runs, run_baselines(baselines, pages, html, progress))}
+    model_runs = [model_run(model, pages, mode) for mode in model_modes(pages, text_only, bool(baselines))]
+    baseline_runs = run_baselines(baselines, pages, html, progress)
+    return Evaluation({"text_only": text_only, **system_scores(model_runs, baseline_runs)}, model_runs, baseline_runs)
 
 
 def model_run(model: LineClassifier, pages: Sequence[Page], text_only: bool) -> SystemRun:
-    """The model's labels in one input mode, timed (featurizing and predicting)."""
+    """The model's labels and p(content) in one input mode, timed (featurizing and predicting)."""
     start = time.perf_counter()
-    labels = predicted_labels(model, pages, text_only)
-    return SystemRun(MODEL_SYSTEMS[text_only], list(pages), labels, time.perf_counter() - start)
+    predicted = predictions(model, pages, text_only)
+    seconds = time.perf_counter() - start
+    return SystemRun(
+        MODEL_SYSTEMS[text_only], list(pages), labels=[[label for label, _ in lines] for lines in predicted], seconds=seconds,
+        p_content=[[p_content for _, p_content in lines] for lines in predicted],
+    )
 
 
 def system_scores(model_runs: Sequence[SystemRun], baseline_runs: Sequence[SystemRun]) -> dict:
@@ -102,7 +128,7 @@ def cross_validate(
     progress: Callable[[str], None] | None = None, train_table: pd.DataFrame | None = None,
     test_dataset: str | None = None, synthetic_per_direction: int = SYNTHETIC_PAGES_PER_DIRECTION,
     baselines: Sequence[str] = (), html: Iterable[tuple[str, str]] = (),
-) -> dict:
+) -> Evaluation:
     """Train on K-1 folds and score the held-out fold, folds grouped by site, then score all
     held-out predictions together. No site has pages on both sides of a split.
 
@@ -138,12 +164,13 @@ def cross_validate(
         model = fit_model([pages[i] for i in train_pages], seed, fold_table, synthetic_per_direction)
         for run, test_table in held_out:
             predict_held_out(model, test_table, test_pages, run)
-    runs = [run for run, _ in held_out]
-    return {
+    model_runs = [run for run, _ in held_out]
+    baseline_runs = run_baselines(baselines, tested_pages, html, progress)
+    scores = {
         "folds": k, "grouped_by": "site", "text_only": text_only, "seed": seed, "test_dataset": test_dataset,
-        "synthetic_pages_per_direction": synthetic_per_direction,
-        **system_scores(runs, run_baselines(baselines, tested_pages, html, progress)),
+        "synthetic_pages_per_direction": synthetic_per_direction, **system_scores(model_runs, baseline_runs),
     }
+    return Evaluation(scores, model_runs, baseline_runs)
 
 
 def held_out_run(pages: Sequence[Page], text_only: bool) -> tuple[SystemRun, pd.DataFrame]:
@@ -151,14 +178,18 @@ def held_out_run(pages: Sequence[Page], text_only: bool) -> tuple[SystemRun, pd.
     (the time to featurize counted in the run)."""
     start = time.perf_counter()
     table = featurize([without_links(page) for page in pages] if text_only else pages)
-    run = SystemRun(MODEL_SYSTEMS[text_only], list(pages), [None] * len(pages), time.perf_counter() - start)
+    run = SystemRun(
+        MODEL_SYSTEMS[text_only], list(pages), [None] * len(pages), time.perf_counter() - start, p_content=[None] * len(pages)
+    )
     return run, table
 
 
 def predict_held_out(model: LineClassifier, table: pd.DataFrame, test_pages: np.ndarray, run: SystemRun) -> None:
-    """Label the held-out pages (numbers in ``table``'s page_no) into ``run``, timed."""
+    """Label the held-out pages (numbers in ``table``'s page_no) into ``run``, with their
+    p(content), timed."""
     start = time.perf_counter()
     scored = model.predict_table(table[table["page_no"].isin(test_pages)].copy())
     for page_no, p_content in scored.groupby("page_no")["p_content"]:
         run.labels[page_no] = labels_of(p_content, model.threshold)
+        run.p_content[page_no] = [None if np.isnan(p) else float(p) for p in p_content]
     run.seconds += time.perf_counter() - start

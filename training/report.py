@@ -27,6 +27,32 @@ def format_report(scores: dict, title: str) -> str:
     return "\n".join(rows)
 
 
+def format_markdown(scores: dict, before: dict | None = None) -> str:
+    """The same figures as Markdown tables (for docs/): overall, then one table per group.
+    With ``before`` (earlier scores on the same data), a column of its line F1."""
+    sections = [("all", {"all": scores}, {"all": before} if before else None)]
+    sections += [(name, scores[name], before.get(name) if before else None) for name in GROUPS if scores[name]]
+    return "\n\n".join(_markdown_table(name, groups, earlier) for name, groups, earlier in sections)
+
+
+def _markdown_table(section: str, groups: dict, earlier: dict | None) -> str:
+    columns = [section.removeprefix("by_"), "pages", "scored lines", "line P", "line R", "line F1", "char F1", "page token F1"]
+    if earlier is not None:
+        columns.append("line F1 before")
+    rows = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for name, figures in groups.items():
+        token_f1 = figures["page_token_f1_mean"]
+        cells = [
+            name, f"{figures['pages']:,}", f"{figures['lines']:,}", f"{figures['line']['p']:.3f}", f"{figures['line']['r']:.3f}",
+            f"**{figures['line']['f1']:.3f}**", f"{figures['char']['f1']:.3f}", "-" if token_f1 is None else f"{token_f1:.3f}",
+        ]
+        if earlier is not None:
+            old = earlier.get(name)
+            cells.append(f"{old['line']['f1']:.3f}" if old else "-")
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
 # Wide enough for the longest system name, "boilerline-html".
 SYSTEM_WIDTH = 16
 
