@@ -21,6 +21,7 @@ from classifier.text import (
     SCRIPT_PATTERNS,
     SCRIPTS,
     normalize_line,
+    visible,
     words,
 )
 
@@ -55,7 +56,8 @@ LINE_COLUMNS = (
     "log_chars", "n_chars", "n_words", "mean_word_chars",
     "has_link_info", "link_char_share", "starts_with_bullet", "indent_chars", "n_separators", "n_urls",
     *(f"{script}_share" for script in SCRIPTS), "digit_share", "punct_share", "upper_share",
-    "script_matches_page", "page_script_is_arabic", "line_lang_matches_page", "line_lang_known",
+    "script_matches_page", "page_script_is_arabic", "main_prose_before", "main_prose_after",
+    "line_lang_matches_page", "line_lang_known",
     "stopword_share", "page_has_stoplist", "ends_with_terminal_punct", "ends_with_colon", "has_colon_prefix",
     "has_copyright_sign",
     "dup_count_in_page", "site_dup_share", "site_pages_in_batch",
@@ -79,7 +81,10 @@ def featurize(pages: Sequence[Page]) -> pd.DataFrame:
     _add_repetition_features(table, pages)
     _add_position_features(table)
     _add_context_features(table)
-    return table.drop(columns=["tokens"])
+    del table["tokens"]
+    # The copy consolidates the columns added one by one into a few blocks; the model adds
+    # more, and a table of hundreds of blocks is slow (and pandas warns about it).
+    return table.copy()
 
 
 def feature_names() -> list[str]:
@@ -113,8 +118,10 @@ def _line_table(pages: Sequence[Page]) -> pd.DataFrame:
     line_no = np.concatenate([np.arange(len(p.lines)) for p in pages]) if pages else np.array([], int)
     text = pd.Series([line for p in pages for line in p.lines], dtype=object)
     table = pd.DataFrame({"page_no": page_no, "line_no": line_no, "text": text})
-    table["stripped"] = table["text"].str.strip()
-    table["is_blank"] = (table["stripped"] == "").astype(np.int8)
+    # Blank as the labeled format defines it (a zero-width space alone is not blank); every
+    # other feature measures the visible characters only.
+    table["is_blank"] = (table["text"].str.strip() == "").astype(np.int8)
+    table["stripped"] = table["text"].map(visible).str.strip()
     table["text_key"] = table["text"].map(normalize_line)
     return table
 
@@ -133,7 +140,7 @@ def _add_length_and_link_features(table: pd.DataFrame, pages: Sequence[Page]) ->
     table["has_link_info"] = has_links.astype(np.int8)
     # Unknown (plain-text input) is NaN, not 0: the model learns to lean on text cues instead.
     table["link_char_share"] = np.where(has_links, link_chars / table["n_chars"].clip(lower=1), np.nan)
-    table["starts_with_bullet"] = table["text"].str.contains(BULLET_PATTERN, regex=True).astype(np.int8)
+    table["starts_with_bullet"] = stripped.str.contains(BULLET_PATTERN, regex=True).astype(np.int8)
     table["indent_chars"] = table["text"].str.len() - table["text"].str.lstrip().str.len()
     table["n_separators"] = stripped.str.count(SEPARATOR_PATTERN)
     table["n_urls"] = stripped.str.count(URL_PATTERN)
@@ -168,6 +175,21 @@ def _add_script_features(table: pd.DataFrame) -> None:
     page_script = table["page_no"].map(dominant).to_numpy()
     table["script_matches_page"] = np.where(line_script < 0, np.nan, (line_script == page_script).astype(float))
     table["page_script_is_arabic"] = (page_script == SCRIPTS.index("arabic")).astype(np.int8)
+    in_main_script = (line_script == page_script) & long_mask[:, 0]
+    _add_main_prose_span(table, script_chars[np.arange(len(table)), page_script] * in_main_script)
+
+
+def _add_main_prose_span(table: pd.DataFrame, prose_letters: np.ndarray) -> None:
+    """Share of the page's main-script prose (letters of the dominant script on its 5+ word
+    lines) before and after each line. A line in another script is chrome when it sits outside
+    that span (an Arabic share line under an English article) and can be content inside it
+    (code or an English term in an Arabic article)."""
+    prose = pd.Series(prose_letters, index=table.index, dtype=float)
+    by_page = prose.groupby(table["page_no"])
+    total = by_page.transform("sum").replace(0, np.nan)
+    through = by_page.cumsum()
+    table["main_prose_before"] = (through - prose) / total
+    table["main_prose_after"] = (total - through) / total
 
 
 def _add_language_features(table: pd.DataFrame) -> None:

@@ -71,6 +71,22 @@ def test_script_against_page(table):
     assert row(table, 1, 1).page_script_is_arabic == 1
 
 
+def test_main_prose_span_puts_foreign_lines_inside_or_outside_the_article():
+    code = "var pwmgr = this._pwmgr; // get back to the password manager here"
+    pages = [
+        # English article, Arabic share line under it: outside the English prose.
+        Page("en", [ARTICLE_EN, ARTICLE_EN, "أرسل هذا الخبر لأصدقائك على"]),
+        # Arabic article with a line of code in the middle: inside the Arabic prose.
+        Page("ar", [ARTICLE_AR, code, ARTICLE_AR]),
+    ]
+    table = featurize(pages)
+    share_line, code_line = row(table, 0, 2), row(table, 1, 1)
+    assert share_line.script_matches_page == 0 and share_line.main_prose_after == 0
+    assert code_line.script_matches_page == 0
+    assert code_line.main_prose_before == pytest.approx(0.5) and code_line.main_prose_after == pytest.approx(0.5)
+    assert row(table, 0, 0).main_prose_before == 0 and row(table, 0, 0).main_prose_after == pytest.approx(0.5)
+
+
 def test_terminal_punctuation_includes_arabic_question_mark(table):
     assert row(table, 0, 2).ends_with_terminal_punct == 1
     assert row(table, 1, 1).ends_with_terminal_punct == 1  # ends with ؟
@@ -142,3 +158,57 @@ def test_stacked_tables_keep_pages_apart_and_in_order():
     assert len(stacked) == len(first) + len(second)
     assert stacked["page_no"].tolist() == [0, 0, 1, 2, 2]
     assert stacked["text"].tolist() == [*first["text"], *second["text"]]
+
+
+# ----- Arabic as it is written (issue 3's text-handling rules) -----------------------------
+
+RLM, LRE, PDF, ZWJ = "\u200f", "\u202a", "\u202c", "\u200d"
+
+
+def one_page(*lines):
+    return featurize([Page("p", list(lines))])
+
+
+def test_persian_urdu_letters_and_presentation_forms_are_arabic():
+    table = one_page("پچژگ یے", "\ufefb\ufdf2\ufe8d\ufe91")  # Persian/Urdu letters; lam-alef, Allah, alef, beh forms
+    assert row(table, 0, 0).arabic_share == 1.0 and row(table, 0, 1).arabic_share == 1.0
+    assert row(table, 0, 0).latin_share == 0
+
+
+def test_arabic_indic_and_persian_digits_are_digits():
+    table = one_page("١٤ مشاهدة", "14 مشاهدة", "۱۴ بازدید", "14 بازدید")
+    assert row(table, 0, 0).digit_share == row(table, 0, 1).digit_share == pytest.approx(2 / 8)
+    assert row(table, 0, 2).digit_share == row(table, 0, 3).digit_share == pytest.approx(2 / 8)
+
+
+def test_arabic_punctuation_counts_and_ends_sentences():
+    table = one_page("الأخبار، الرياضة؛ الثقافة", "هذا سطر ينتهي بنقطة أردية۔", "هل هذا سؤال؟", "عنوان بلا نقطة")
+    assert row(table, 0, 0).punct_share == pytest.approx(2 / 23)
+    assert [row(table, 0, i).ends_with_terminal_punct for i in range(4)] == [0, 1, 1, 0]
+
+
+def test_bidi_and_zero_width_marks_are_invisible_to_the_features():
+    plain = "قال الوزير إن الميزانية ستنمو؟"
+    marked = f"{RLM}{LRE}قال الوزير إن{ZWJ} الميزانية ستنمو؟{PDF}{RLM}"
+    table = one_page(plain, marked)
+    for name in ("n_chars", "n_words", "ends_with_terminal_punct", "punct_share", "arabic_share"):
+        assert row(table, 0, 0)[name] == row(table, 0, 1)[name], name
+    assert row(table, 0, 0).text_key == row(table, 0, 1).text_key
+    assert row(table, 0, 1).text == marked  # the row keeps the line as written
+
+
+def test_tatweel_and_diacritics_do_not_hide_a_repeated_line():
+    table = one_page("الأخبار", "مقال طويل عن الميزانية والاقتصاد في العام المقبل.", "الأخبـــار", "اَلْأَخْبَارُ")
+    assert row(table, 0, 0).dup_count_in_page == row(table, 0, 2).dup_count_in_page == 2
+    assert row(table, 0, 3).dup_count_in_page == 2
+
+
+def test_language_of_long_lines_against_the_page():
+    english = ("The finance minister said on Monday that the budget would grow next year, with more money for "
+               "schools and hospitals across the country.")
+    french = ("Le ministre des finances a déclaré lundi que le budget augmenterait l'année prochaine, avec plus "
+              "d'argent pour les écoles et les hôpitaux du pays.")
+    table = one_page(english, english.replace("Monday", "Tuesday"), french, "Short line")
+    assert row(table, 0, 0).page_lang == "en"
+    assert row(table, 0, 0).line_lang_matches_page == 1 and row(table, 0, 2).line_lang_matches_page == 0
+    assert row(table, 0, 3).line_lang_known == 0 and math.isnan(row(table, 0, 3).line_lang_matches_page)
