@@ -21,7 +21,6 @@ from classifier.text import (
     SCRIPT_PATTERNS,
     SCRIPTS,
     normalize_line,
-    visible,
     words,
 )
 
@@ -118,10 +117,8 @@ def _line_table(pages: Sequence[Page]) -> pd.DataFrame:
     line_no = np.concatenate([np.arange(len(p.lines)) for p in pages]) if pages else np.array([], int)
     text = pd.Series([line for p in pages for line in p.lines], dtype=object)
     table = pd.DataFrame({"page_no": page_no, "line_no": line_no, "text": text})
-    # Blank as the labeled format defines it (a zero-width space alone is not blank); every
-    # other feature measures the visible characters only.
-    table["is_blank"] = (table["text"].str.strip() == "").astype(np.int8)
-    table["stripped"] = table["text"].map(visible).str.strip()
+    table["stripped"] = table["text"].str.strip()
+    table["is_blank"] = (table["stripped"] == "").astype(np.int8)
     table["text_key"] = table["text"].map(normalize_line)
     return table
 
@@ -140,7 +137,7 @@ def _add_length_and_link_features(table: pd.DataFrame, pages: Sequence[Page]) ->
     table["has_link_info"] = has_links.astype(np.int8)
     # Unknown (plain-text input) is NaN, not 0: the model learns to lean on text cues instead.
     table["link_char_share"] = np.where(has_links, link_chars / table["n_chars"].clip(lower=1), np.nan)
-    table["starts_with_bullet"] = stripped.str.contains(BULLET_PATTERN, regex=True).astype(np.int8)
+    table["starts_with_bullet"] = table["text"].str.contains(BULLET_PATTERN, regex=True).astype(np.int8)
     table["indent_chars"] = table["text"].str.len() - table["text"].str.lstrip().str.len()
     table["n_separators"] = stripped.str.count(SEPARATOR_PATTERN)
     table["n_urls"] = stripped.str.count(URL_PATTERN)

@@ -38,12 +38,6 @@ _LEADING_BULLETS = re.compile(r"^[\s•·◦▪►»>|*\-–—]+")
 _WORD = re.compile(r"\w+")
 
 
-def visible(text: str) -> str:
-    """The text without bidi controls and zero-width characters: what the features measure
-    (a line ending in "؟" and a right-to-left mark ends in "؟"). Output text keeps them."""
-    return text.translate(_INVISIBLE)
-
-
 def fold(text: str) -> str:
     """Drop invisible marks, tatweel and Arabic diacritics; Arabic-Indic digits to ASCII; casefold."""
     return text.translate(_FOLD).casefold()
