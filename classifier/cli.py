@@ -41,6 +41,10 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def _progress(message: str) -> None:
+    typer.echo(message, err=True)
+
+
 def _batches(pages, size: int):
     batch = []
     for page in pages:
@@ -145,7 +149,7 @@ def _load_training_pages(data: list[Path]):
     from training.loading import load_pages
 
     try:
-        return load_pages(data, progress=lambda message: typer.echo(message, err=True))
+        return load_pages(data, progress=_progress)
     except (InputError, FileNotFoundError) as error:
         fail(str(error))
 
@@ -171,7 +175,7 @@ def train(
     if cv:
         try:
             cv_scores = cross_validate(
-                pages, cv, seed=seed, text_only=True, progress=lambda m: typer.echo(m, err=True), train_table=table,
+                pages, cv, seed=seed, text_only=True, progress=_progress, train_table=table,
                 synthetic_per_direction=synthetic,
             ).scores
         except ValueError as error:
@@ -183,10 +187,6 @@ def train(
         synthetic_per_direction=synthetic,
     )
     typer.echo(f"wrote {out} ({meta['size_bytes'] / 1e6:.1f} MB) and {out.with_suffix('.json').name}", err=True)
-
-
-def _progress(message: str) -> None:
-    typer.echo(message, err=True)
 
 
 def _baselines(spec: Optional[str]) -> list[str]:
