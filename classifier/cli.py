@@ -224,6 +224,11 @@ def evaluate(
         help="Also write an HTML report to DIR/index.html: the tables, a precision-recall curve, the worst pages line by line "
         "(needs matplotlib: pip install '.[bench]').",
     ),
+    markdown: Optional[Path] = typer.Option(
+        None, "--markdown", metavar="FILE", dir_okay=False,
+        help="With --baselines: also write the systems' tables as Markdown to FILE, with this command and the versions "
+        "(docs/benchmarks.md is written so).",
+    ),
 ) -> None:
     """Score line labels against gold: precision/recall/F1 by lines and characters, page token F1,
     overall and by dataset, language and kind; with --baselines, every system beside the model."""
@@ -232,6 +237,8 @@ def evaluate(
     from training.report import format_report, format_systems
 
     systems = _baselines(baselines)
+    if markdown is not None and not systems:
+        fail("--markdown writes the systems' tables: give --baselines too")
     if report is not None:
         _require_report_packages()
     pages = _load_training_pages(data)
@@ -249,8 +256,8 @@ def evaluate(
         evaluation = evaluate_model(_load_model(model), pages, text_only=text_only, baselines=systems, html=html, progress=_progress)
         title = f"model {model or 'default'}"
     title += ", text-only input" if text_only else ""
-    if report is not None:
-        _write_report(report, evaluation, title, data, pages, _command_line(context))
+    if report is not None or markdown is not None:
+        _write_documents(report, markdown, evaluation, title, data, pages, _command_line(context))
     scores = evaluation.scores
     if as_json:
         typer.echo(json.dumps(scores, ensure_ascii=False))
@@ -270,14 +277,25 @@ def _require_report_packages() -> None:
         fail(f"--report needs matplotlib, which is not installed: pip install '.[{OPTIONAL_EXTRA}]'")
 
 
-def _write_report(directory: Path, evaluation, title: str, data: list[Path], pages, command: str) -> None:
-    from training.html_report import provenance, write_report
+def _write_documents(report: Optional[Path], markdown: Optional[Path], evaluation, title: str, data: list[Path], pages, command: str) -> None:
+    """The HTML report (DIR/index.html) and the Markdown tables, each written atomically."""
+    from training.benchmarks import write_benchmarks
+    from training.provenance import provenance
 
     source = provenance(title, command, data, pages, [run.name for run in evaluation.baseline_runs])
+    if report is not None:
+        from training.html_report import write_report
+
+        _write_output("the report", lambda: write_report(report, evaluation, source))
+    if markdown is not None:
+        _write_output(str(markdown), lambda: write_benchmarks(markdown, evaluation.scores, source))
+
+
+def _write_output(what: str, write) -> None:
     try:
-        path = write_report(directory, evaluation, source)
+        path = write()
     except OSError as error:
-        fail(f"cannot write the report: {error}")
+        fail(f"cannot write {what}: {error}")
     typer.echo(f"wrote {path}", err=True)
 
 

@@ -19,7 +19,8 @@ from tests.paths import GOLD
 from tests.test_baselines import ARTICLE_HTML, is_content_line
 from training import html_report
 from training.evaluate import cross_validate, evaluate
-from training.html_report import REPORT_FILE, line_row, provenance, write_report
+from training.html_report import REPORT_FILE, line_row, write_report
+from training.provenance import provenance
 from training.labeling import line_labels
 from training.train import train
 

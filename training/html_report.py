@@ -14,8 +14,6 @@ import base64
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from importlib import metadata as importlib_metadata
 from pathlib import Path
 
 import numpy as np
@@ -24,12 +22,11 @@ from sklearn.metrics import average_precision_score, precision_recall_curve
 from classifier.atomic import atomic_output
 from classifier.labeled import scored_mask
 from classifier.page import CHROME, CONTENT, Page
-from classifier.persistence import library_versions
-from training.baselines import HTML_EXTRACTORS, SystemRun
+from training.baselines import SystemRun
 from training.evaluate import Evaluation
 from training.metrics import GROUPS, Tally
 from training.pr_plot import Curve, OperatingPoint, precision_recall_png
-from training.train import data_digest
+from training.provenance import Provenance
 
 REPORT_FILE = "index.html"
 # Pages shown line by line: enough to see the kinds of mistakes, few enough to read.
@@ -37,19 +34,6 @@ WORST_PAGES = 10
 # A page needs this many scored lines to be among the worst: below it one line decides its
 # F1, and a 2-line page of a partially labeled set would crowd out the informative ones.
 MIN_SCORED_LINES = 5
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """Where the figures come from, shown at the top of the report."""
-
-    title: str
-    command: str
-    data: list[str]
-    n_pages: int
-    data_sha256: str
-    created: str
-    versions: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -61,28 +45,6 @@ class PageResult:
     p_content: list[float | None]
     line_f1: float
     n_wrong: int
-
-
-def provenance(title: str, command: str, data: Sequence[Path], pages: Sequence[Page], baselines: Iterable[str]) -> Provenance:
-    """Now, the versions of the libraries in play, and the pages' digest (the one a model's
-    metadata records for its training data)."""
-    return Provenance(
-        title=title, command=command, data=[str(path) for path in data], n_pages=len(pages), data_sha256=data_digest(pages),
-        created=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), versions=versions(baselines),
-    )
-
-
-def versions(baselines: Iterable[str]) -> dict[str, str]:
-    """The libraries a model's metadata records, plus the package of each HTML baseline and matplotlib."""
-    found = library_versions()
-    recorded = {name.lower() for name in found}
-    distributions = importlib_metadata.packages_distributions()
-    packages = [HTML_EXTRACTORS[name].package for name in baselines if name in HTML_EXTRACTORS] + ["matplotlib"]
-    for package in packages:
-        for distribution in distributions.get(package, [package]):
-            if distribution.lower() not in recorded:
-                found[distribution] = importlib_metadata.version(distribution)
-    return found
 
 
 def write_report(directory: Path, evaluation: Evaluation, source: Provenance) -> Path:
@@ -124,7 +86,8 @@ def provenance_section(source: Provenance) -> str:
         f"<dt>command</dt><dd><code id='command'>{html.escape(source.command)}</code></dd>"
         f"<dt>data</dt><dd>{html.escape(', '.join(source.data))}: {source.n_pages} labeled pages, "
         f"sha256 <code>{source.data_sha256}</code></dd>"
-        f"<dt>date</dt><dd>{source.created}</dd><dt>versions</dt><dd>{html.escape(versions_text)}</dd></dl>"
+        f"<dt>date</dt><dd>{source.created}</dd><dt>machine</dt><dd>{html.escape(source.machine)}</dd>"
+        f"<dt>versions</dt><dd>{html.escape(versions_text)}</dd></dl>"
     )
 
 
