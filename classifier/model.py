@@ -163,11 +163,12 @@ class LineClassifier(BaseEstimator):
 
     # ----- persistence -----------------------------------------------------------------------
     @classmethod
-    def load(cls, path=None) -> LineClassifier:
-        """Load a saved model (default: the shipped one), refusing one that does not fit this code."""
+    def load(cls, path=None, trust: bool = False) -> LineClassifier:
+        """Load a saved model (default: the shipped one), refusing one that does not fit this code,
+        or one not trusted yet unless ``trust`` is given (see classifier/persistence.py)."""
         from classifier.persistence import load_model
 
-        return load_model(path)
+        return load_model(path, trust=trust)
 
     def save(self, path, metadata: dict | None = None) -> dict:
         """Save with joblib and write the JSON metadata beside it; returns the metadata."""

@@ -1,13 +1,19 @@
 """Saving and loading a LineClassifier: joblib file + JSON metadata beside it.
 
 The metadata records library versions, feature names, the training data digest, scores and
-the model file's sha256. Loading refuses a model whose features or scikit-learn version do
-not match this code, or whose file does not match its recorded hash, and says why.
+the model file's sha256. Loading reads the model file once, into memory, and checks those
+bytes before unpickling them: their sha256 must match the metadata (else the file is
+corrupted or was changed), the scikit-learn version and the feature list must match this
+code, and the model must be trusted, since unpickling a file runs code it names. Trusted
+are the shipped model, as trusted as the code beside it, and the models in the user's trust
+list (classifier/trust.py); ``trust=True`` loads another one and adds it to the list. Every
+refusal is a one-line ModelError that names the file, says why and what to do.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import platform
@@ -17,6 +23,7 @@ from pathlib import Path
 import joblib
 
 from classifier.atomic import atomic_output
+from classifier.trust import TRUST_LIST_ENV, record_trusted, trust_list_path, trusted_sha256s
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL_PATH = PROJECT_ROOT / "models" / "default.joblib"
@@ -24,6 +31,7 @@ MODEL_PATH_ENV = "BOILERLINE_MODEL"
 RECORDED_PACKAGES = ("boilerline", "scikit-learn", "numpy", "pandas", "joblib", "langdetect", "resiliparse", "jusText")
 # Compression level 3: a few times smaller than raw, still loads well under a second.
 JOBLIB_COMPRESS = 3
+RETRAIN = "retrain it with `boilerline train`"
 
 
 class ModelError(RuntimeError):
@@ -57,7 +65,8 @@ def file_sha256(path: Path) -> str:
 
 
 def save_model(model, path: str | Path, extra_metadata: dict) -> dict:
-    """Write ``model`` to ``path`` and its metadata JSON beside it, both atomically."""
+    """Write ``model`` to ``path`` and its metadata JSON beside it, both atomically, and add
+    the model to the user's trust list: a model this user trained loads without a flag."""
     path = Path(path)
     with atomic_output(path) as tmp:
         joblib.dump(model, tmp, compress=JOBLIB_COMPRESS)
@@ -74,39 +83,139 @@ def save_model(model, path: str | Path, extra_metadata: dict) -> dict:
         }
         with atomic_output(metadata_path(path)) as meta_tmp:
             meta_tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    _record_trusted(path, sha256)
     return meta
 
 
-def load_model(path: str | Path | None = None):
-    """Load and check a model; raise ModelError naming the file and the problem."""
+def load_model(path: str | Path | None = None, trust: bool = False):
+    """Load and check a model; raise ModelError naming the file, the problem and the remedy.
+
+    ``trust=True`` loads a model that is not trusted yet and records it in the trust list.
+    """
     from classifier.model import LineClassifier
 
     path = Path(path) if path is not None else default_model_path()
-    meta_file = metadata_path(path)
-    if not path.is_file():
-        raise ModelError(f"{path}: model file not found")
-    if not meta_file.is_file():
-        raise ModelError(f"{path}: metadata file {meta_file.name} not found beside it")
-    try:
-        meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise ModelError(f"{meta_file}: unreadable metadata ({error})") from None
-    if file_sha256(path) != meta.get("sha256"):
-        raise ModelError(f"{path}: sha256 does not match {meta_file.name}; the file was changed or truncated")
-    saved_sklearn = meta.get("versions", {}).get("scikit-learn")
-    current_sklearn = library_versions()["scikit-learn"]
-    if saved_sklearn != current_sklearn:
+    model_bytes = read_model_bytes(path)
+    meta = read_metadata(path)
+    sha256 = hashlib.sha256(model_bytes).hexdigest()
+    check_sha256(path, sha256, meta)
+    check_sklearn_version(path, meta)
+    check_feature_names(path, meta, LineClassifier.revise_columns())
+    already_trusted = is_trusted(path, sha256)
+    if not (trust or already_trusted):
         raise ModelError(
-            f"{path}: trained with scikit-learn {saved_sklearn}, this environment has {current_sklearn}; "
-            "install that version or retrain with `boilerline train`"
+            f"{path}: refused, not a trusted model: a model file is a pickle, which can run code when loaded; "
+            f"if you trust its source pass --trust-model (trust=True), which records it in {trust_list_path()} "
+            f"so later runs need no flag; else {RETRAIN}"
         )
-    if meta.get("feature_names") != LineClassifier.revise_columns():
-        raise ModelError(f"{path}: its feature list differs from this version of boilerline; retrain the model")
-    try:
-        model = joblib.load(path)
-    except Exception as error:  # a corrupt pickle can raise almost anything
-        raise ModelError(f"{path}: cannot be loaded ({type(error).__name__}: {error})") from None
+    model = unpickle(path, model_bytes)
     if not isinstance(model, LineClassifier):
-        raise ModelError(f"{path}: holds a {type(model).__name__}, not a LineClassifier")
+        raise ModelError(f"{path}: holds a {type(model).__name__}, not a LineClassifier; give a model file written by `boilerline train`")
+    if not already_trusted:
+        _record_trusted(path, sha256)
     model.metadata_ = meta
     return model
+
+
+def read_model_bytes(path: Path) -> bytes:
+    """The whole model file: the bytes that are hashed are the bytes that are unpickled."""
+    if not path.is_file():
+        raise ModelError(f"{path}: model file not found; give the path of a model written by `boilerline train`")
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ModelError(f"{path}: cannot be read ({error}); check that it is a readable file") from None
+
+
+def read_metadata(path: Path) -> dict:
+    meta_file = metadata_path(path)
+    if not meta_file.is_file():
+        raise ModelError(
+            f"{path}: metadata file {meta_file.name} not found beside it; "
+            f"put the .json written with the model next to it, or {RETRAIN}"
+        )
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelError(f"{meta_file}: unreadable metadata ({error}); copy it again with its model, or {RETRAIN}") from None
+    if not isinstance(meta, dict):
+        raise ModelError(f"{meta_file}: metadata is not a JSON object; copy it again with its model, or {RETRAIN}")
+    return meta
+
+
+def check_sha256(path: Path, sha256: str, meta: dict) -> None:
+    if sha256 != meta.get("sha256"):
+        raise ModelError(
+            f"{path}: sha256 does not match {metadata_path(path).name}: the model file is corrupted, truncated "
+            f"or was changed after training; copy the model and its .json again, or {RETRAIN}"
+        )
+
+
+def check_sklearn_version(path: Path, meta: dict) -> None:
+    """A pickled scikit-learn model is only sure to work in the version that wrote it."""
+    versions = meta.get("versions")
+    saved = versions.get("scikit-learn") if isinstance(versions, dict) else None
+    current = library_versions()["scikit-learn"]
+    if saved is None:
+        raise ModelError(f"{path}: its metadata records no scikit-learn version; {RETRAIN}")
+    if saved != current:
+        raise ModelError(
+            f"{path}: trained with scikit-learn {saved}, this environment has {current}; "
+            f"install that version (pip install 'scikit-learn=={saved}') or {RETRAIN}"
+        )
+
+
+def check_feature_names(path: Path, meta: dict, expected: list[str]) -> None:
+    recorded = meta.get("feature_names")
+    if recorded != expected:
+        raise ModelError(
+            f"{path}: its feature list differs from this version of boilerline ({feature_difference(recorded, expected)}); "
+            f"use the boilerline version it was trained with, or {RETRAIN}"
+        )
+
+
+def feature_difference(recorded, expected: list[str]) -> str:
+    """The first place where two feature lists differ, for the error message."""
+    if not isinstance(recorded, list):
+        return "no feature list recorded"
+    for index, (saved, wanted) in enumerate(zip(recorded, expected)):
+        if saved != wanted:
+            return f"feature {index} is {saved!r}, expected {wanted!r}"
+    return f"{len(recorded)} features recorded, {len(expected)} expected"
+
+
+def is_trusted(path: Path, sha256: str) -> bool:
+    """The shipped model, or a model whose sha256 is in the user's trust list.
+
+    The shipped model is trusted by where it is: whoever can replace it can replace the
+    code that loads it. Anything else is trusted by the sha256 of its bytes.
+    """
+    if path.resolve() == DEFAULT_MODEL_PATH.resolve():
+        return True
+    list_path = trust_list_path()
+    try:
+        return sha256 in trusted_sha256s(list_path)
+    except (OSError, UnicodeDecodeError) as error:
+        raise ModelError(f"{path}: cannot read the trust list {list_path} ({error}); fix or remove that file") from None
+
+
+def unpickle(path: Path, model_bytes: bytes):
+    try:
+        return joblib.load(io.BytesIO(model_bytes))
+    except Exception as error:  # a corrupt pickle can raise almost anything
+        reason = " ".join(f"{type(error).__name__}: {error}".split())
+        raise ModelError(
+            f"{path}: cannot be loaded ({reason}); the file is damaged or was not written by boilerline: "
+            f"copy it again, or {RETRAIN}"
+        ) from None
+
+
+def _record_trusted(path: Path, sha256: str) -> None:
+    list_path = trust_list_path()
+    try:
+        record_trusted(sha256, path, list_path)
+    except OSError as error:
+        raise ModelError(
+            f"{path}: not added to the trust list {list_path} ({error}); "
+            f"make that file writable, or set {TRUST_LIST_ENV} to a file that is"
+        ) from None
