@@ -9,8 +9,10 @@ package only when they run, so ``predict`` never loads training code.
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import sys
+import time
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Optional
@@ -19,21 +21,28 @@ import typer
 
 from classifier.annotation import format_page
 from classifier.atomic import atomic_output
-from classifier.io import ENCODING, InputFormat, OutputFormat, read_pages, write_page
+from classifier.io import ENCODING, InputFormat, OutputFormat, input_files, page_writer, read_pages
 from classifier.labeled import InputError
 from classifier.persistence import ModelError
+from classifier.pipeline import (
+    DEFAULT_BATCH_PAGES, ClassifyOptions, ReadOptions, Summary, classify_stream, dask_client, plan_shards, run_shards,
+    site_counts_of,
+)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Label every line of scraped pages as content or chrome.")
 
-# Pages featurized together: repetition across a site's pages is counted within a batch, and
-# a batch bounds memory (about 1 KB of features per line).
-DEFAULT_BATCH_PAGES = 256
-
 # Arguments of the commands that read pages to classify (predict, annotate).
-INPUTS = typer.Argument(..., help="Text/HTML/JSONL files, folders of them, or - for stdin.")
+INPUTS = typer.Argument(..., help="Text/HTML/JSONL/WARC/WET/Parquet files, folders of them, or - for stdin.")
 MODEL = typer.Option(None, help="Model file (default: the shipped models/default.joblib).")
-INPUT_FORMAT = typer.Option(InputFormat.auto, help="How to read inputs; auto goes by file extension (.jsonl, .html, else text).")
-TEXT_FIELD = typer.Option("text", help="JSONL field holding the page text (a 'lines' list is used when present).")
+TRUST_MODEL = typer.Option(
+    False, "--trust-model",
+    help="Load a --model file that is not trusted yet and remember it as trusted. A model file is a pickle, "
+    "which can run code when loaded: use this only for a model from a source you trust.",
+)
+INPUT_FORMAT = typer.Option(
+    InputFormat.auto, help="How to read inputs; auto goes by file extension (.jsonl, .html, .warc/.wet[.gz], .parquet, else text)."
+)
+TEXT_FIELD = typer.Option("text", help="JSONL field or Parquet column holding the page text (a JSONL 'lines' list is used when present).")
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -45,72 +54,118 @@ def _progress(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def _batches(pages, size: int):
-    batch = []
-    for page in pages:
-        batch.append(page)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _load_model(model: Optional[Path]):
+def _load_model(model: Optional[Path], trust_model: bool = False):
     from classifier.model import LineClassifier
 
     try:
-        return LineClassifier.load(model)
+        return LineClassifier.load(model, trust=trust_model)
     except ModelError as error:
         fail(str(error), code=2)
 
 
-def _classified_pages(
-    inputs: list[str], classifier, *, input_format: InputFormat, text_field: str, errors: list[str],
-    batch_pages: int = DEFAULT_BATCH_PAGES, threshold: Optional[float] = None,
-):
-    """(page, predictions) for every readable page; unreadable inputs go to ``errors``, and
-    a page not read as UTF-8 gets a note on stderr."""
-    pages = read_pages(inputs, input_format=input_format, text_field=text_field, errors=errors)
-    for batch in _batches(pages, batch_pages):
-        for page, predictions in zip(batch, classifier.predict_pages(batch, threshold)):
-            if ENCODING in page.extra:
-                typer.echo(f"note: {page.page_id}: not UTF-8, read as {page.extra[ENCODING]}", err=True)
-            yield page, predictions
+def _note_encoding(page) -> None:
+    if ENCODING in page.extra:
+        typer.echo(f"note: {page.page_id}: not UTF-8, read as {page.extra[ENCODING]}", err=True)
 
 
-def _report_inputs(n_pages: int, errors: list[str]) -> None:
-    for message in errors:
+def _finish(summary, started: float) -> None:
+    """Every rejected input or record on a line of its own, then the summary; exit 1 if any."""
+    for message in summary.errors:
         typer.echo(f"error: {message}", err=True)
-    typer.echo(f"{n_pages} page(s) labeled, {len(errors)} input(s) rejected", err=True)
-    if errors:
+    typer.echo(summary.describe(time.perf_counter() - started), err=True)
+    if summary.errors:
         raise typer.Exit(1)
+
+
+def _progress_bar(show: Optional[bool], **kwargs):
+    """A tqdm bar on stderr; by default only when stderr is a terminal."""
+    from tqdm import tqdm
+
+    return tqdm(disable=None if show is None else not show, file=sys.stderr, dynamic_ncols=True, **kwargs)
 
 
 @app.command()
 def predict(
     inputs: list[str] = INPUTS,
     model: Optional[Path] = MODEL,
-    format: OutputFormat = typer.Option(OutputFormat.jsonl, "--format", help="jsonl: per-line labels; text: cleaned page; annotated: marked lines."),
+    trust_model: bool = TRUST_MODEL,
+    format: OutputFormat = typer.Option(
+        OutputFormat.jsonl, "--format", help="jsonl: per-line labels; text: cleaned page; annotated: marked lines; parquet: a row per page."
+    ),
     threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0, help="p(content) at or above which a line is content (default: the model's)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout; .gz compresses."),
+    output_dir: Optional[Path] = typer.Option(
+        None, "--output-dir", file_okay=False,
+        help="Write one output per input file here (part-0.jsonl -> part-0.jsonl.gz), each atomically; a rerun skips those already written.",
+    ),
     input_format: InputFormat = INPUT_FORMAT,
     text_field: str = TEXT_FIELD,
-    batch_pages: int = typer.Option(DEFAULT_BATCH_PAGES, min=1, help="Pages featurized together."),
+    batch_pages: int = typer.Option(DEFAULT_BATCH_PAGES, min=1, help="Pages featurized together (memory grows with it)."),
+    workers: int = typer.Option(os.cpu_count() or 1, min=1, help="Worker processes, each loading the model once (default: all cores)."),
+    count_sites: bool = typer.Option(
+        True, "--count-sites/--batch-sites",
+        help="Count on how many of its site's pages each line occurs over the whole input, in a first pass of its own "
+        "(default), or only among the pages of a batch. Stdin is always counted by batch.",
+    ),
+    dask: Optional[str] = typer.Option(
+        None, "--dask", metavar="ADDRESS",
+        help="With --output-dir: run both passes on the Dask scheduler at ADDRESS (tcp://host:8786), or 'local' for a "
+        "local cluster of --workers processes (pip install '.[dask]'). Workers read inputs and write outputs by path.",
+    ),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr (default: when it is a terminal)."),
 ) -> None:
     """Label every line of the given pages content or chrome, with p(content)."""
-    classifier = _load_model(model)
-    errors: list[str] = []
-    n_pages = 0
-    with atomic_output(output) if output else nullcontext(None) as tmp:
-        with open(tmp, "w", encoding="utf-8") if tmp else nullcontext(sys.stdout) as out:
-            for page, predictions in _classified_pages(
-                inputs, classifier, input_format=input_format, text_field=text_field, errors=errors,
-                batch_pages=batch_pages, threshold=threshold,
-            ):
-                write_page(out, page, predictions, format, first=n_pages == 0)
-                n_pages += 1
-    _report_inputs(n_pages, errors)
+    if output is not None and output_dir is not None:
+        fail("give --output or --output-dir, not both")
+    if dask is not None and output_dir is None:
+        fail("--dask writes one output per input file: give --output-dir")
+    if format == OutputFormat.parquet and output is None and output_dir is None:
+        fail("parquet output needs a file: give --output or --output-dir")
+    if output is not None and output.name.endswith(".parquet") != (format == OutputFormat.parquet):
+        fail(f"{output}: the file name and --format {format.value} disagree; name a parquet output *.parquet and give --format parquet")
+    _load_model(model, trust_model)  # a bad or untrusted model fails here, before any input is read
+    started = time.perf_counter()
+    read = ReadOptions(input_format, text_field)
+    options = ClassifyOptions(model, threshold, batch_pages, trust_model)
+    if output_dir is None:
+        _predict_stream(inputs, read, options, format, output, workers, count_sites and "-" not in inputs, progress, started)
+    else:
+        _predict_shards(inputs, read, options, format, output_dir, workers, count_sites, dask, progress, started)
+
+
+def _predict_stream(inputs, read, options, output_format, output, workers, count_sites, progress, started) -> None:
+    site_counts = site_counts_of(inputs, read) if count_sites else None
+    summary = Summary()
+    pages = read_pages(inputs, input_format=read.input_format, text_field=read.text_field, errors=summary.errors)
+    with page_writer(output, output_format) as writer, _progress_bar(progress, unit=" pages") as bar:
+        for page, predictions in classify_stream(pages, options, workers=workers, site_counts=site_counts):
+            _note_encoding(page)
+            writer.write(page, predictions)
+            summary.add(page, predictions)
+            bar.update()
+    _finish(summary, started)
+
+
+def _predict_shards(inputs, read, options, output_format, output_dir, workers, count_sites, dask, progress, started) -> None:
+    if "-" in inputs:
+        fail("--output-dir writes one output per input file; stdin (-) has none")
+    try:
+        shards = plan_shards(input_files(inputs), output_dir, output_format)
+    except (InputError, ValueError) as error:
+        fail(str(error))
+    finished = sum(shard.output.exists() for shard in shards)
+    if finished:
+        typer.echo(f"{finished} shard(s) already done in {output_dir}, skipped", err=True)
+    try:
+        client = dask_client(dask, workers) if dask else nullcontext(None)
+    except (ImportError, OSError) as error:
+        fail(f"cannot start Dask ({error}); pip install '.[dask]' and check the scheduler address")
+    with client, _progress_bar(progress, total=len(shards) - finished, unit=" shards") as bar:
+        summary = run_shards(
+            shards, read, options, output_format, workers=workers, dask_client=client if dask else None,
+            site_counts=count_sites, done=lambda shard, shard_summary: bar.update(),
+        )
+    _finish(summary, started)
 
 
 @app.command()
@@ -118,25 +173,27 @@ def annotate(
     inputs: list[str] = INPUTS,
     out: Path = typer.Option(..., "--out", help="The annotation file to write (atomically), e.g. new-site.annotated.txt."),
     model: Optional[Path] = MODEL,
+    trust_model: bool = TRUST_MODEL,
     input_format: InputFormat = INPUT_FORMAT,
     text_field: str = TEXT_FIELD,
 ) -> None:
     """Write the pages' lines behind the model's labels (C| content, -| chrome, ' |' blank)
     for a person to correct in an editor; train and evaluate read the file back with --data."""
-    classifier = _load_model(model)
-    errors: list[str] = []
-    n_pages = 0
+    _load_model(model, trust_model)
+    started = time.perf_counter()
+    summary = Summary()
+    pages = read_pages(inputs, input_format=input_format, text_field=text_field, errors=summary.errors)
     with atomic_output(out) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-        pages = _classified_pages(inputs, classifier, input_format=input_format, text_field=text_field, errors=errors)
-        for page, predictions in pages:
+        for page, predictions in classify_stream(pages, ClassifyOptions(model, trust_model=trust_model)):
+            _note_encoding(page)
             try:
                 text = format_page(page, [label for label, _ in predictions])
             except ValueError as error:  # a line break inside a line of a JSONL record
-                errors.append(str(error))
+                summary.errors.append(str(error))
             else:
                 handle.write(text)
-                n_pages += 1
-    _report_inputs(n_pages, errors)
+                summary.add(page, predictions)
+    _finish(summary, started)
 
 
 SYNTHETIC = typer.Option(
@@ -206,6 +263,7 @@ def evaluate(
     context: typer.Context,
     data: list[Path] = typer.Option(..., "--data", help="Labeled-page JSONL files, HTML+gold dataset files, or folders of them."),
     model: Optional[Path] = typer.Option(None, help="Model file (default: the shipped model). Ignored with --cv."),
+    trust_model: bool = TRUST_MODEL,
     cv: int = typer.Option(0, min=0, help="Instead of scoring a model, train and score K folds grouped by site."),
     text_only: bool = typer.Option(False, "--text-only", help="Hide link counts from the model, as for plain-text input."),
     seed: int = typer.Option(0, help="Seed for --cv."),
@@ -253,7 +311,7 @@ def evaluate(
             fail(str(error))
         title = f"{cv}-fold cross-validation grouped by site" + (f" over the {cv_dataset} pages" if cv_dataset else "")
     else:
-        evaluation = evaluate_model(_load_model(model), pages, text_only=text_only, baselines=systems, html=html, progress=_progress)
+        evaluation = evaluate_model(_load_model(model, trust_model), pages, text_only=text_only, baselines=systems, html=html, progress=_progress)
         title = f"model {model or 'default'}"
     title += ", text-only input" if text_only else ""
     if report is not None or markdown is not None:

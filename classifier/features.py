@@ -15,6 +15,7 @@ import pandas as pd
 
 from classifier.language import detect_language, stopwords
 from classifier.page import Page
+from classifier.site_counts import SiteCounts, fingerprint
 from classifier.text import (
     DIGIT_PATTERN,
     PUNCT_PATTERN,
@@ -66,18 +67,21 @@ LINE_COLUMNS = (
 )
 
 
-def featurize(pages: Sequence[Page]) -> pd.DataFrame:
+def featurize(pages: Sequence[Page], site_counts: SiteCounts | None = None) -> pd.DataFrame:
     """The feature table of a batch of pages: all lines, in page order.
 
     Columns ``page_no`` and ``line_no`` locate a row, ``is_blank`` marks rows the model skips,
     and ``text_key`` is the normalized line (the lexical model's input). Every name in
     ``feature_names()`` is a numeric column.
+
+    Site repetition is counted among the batch's pages, or, given ``site_counts`` of the
+    whole input (``classifier.site_counts``), among all the pages of each site in it.
     """
     table = _line_table(pages)
     _add_length_and_link_features(table, pages)
     _add_script_features(table)
     _add_language_features(table)
-    _add_repetition_features(table, pages)
+    _add_repetition_features(table, pages, site_counts)
     _add_position_features(table)
     _add_context_features(table)
     del table["tokens"]
@@ -218,22 +222,47 @@ def _add_language_features(table: pd.DataFrame) -> None:
     table["page_has_stoplist"] = np.array(has_list, dtype=np.int8)
 
 
-def _add_repetition_features(table: pd.DataFrame, pages: Sequence[Page]) -> None:
+def _add_repetition_features(table: pd.DataFrame, pages: Sequence[Page], site_counts: SiteCounts | None) -> None:
     key = table["text_key"].where(table["is_blank"] == 0)
     table["dup_count_in_page"] = table.groupby(["page_no", key], dropna=False)["line_no"].transform("size") - 1
     table.loc[table["is_blank"] == 1, "dup_count_in_page"] = 0
     site = pd.Series([p.site or f"\0{i}" for i, p in enumerate(pages)], dtype=object)[table["page_no"]].to_numpy()
     table["site"] = site
-    site_pages = pd.Series(site).map(pd.Series(site[~table["page_no"].duplicated().to_numpy()]).value_counts())
-    table["site_pages_in_batch"] = site_pages.to_numpy()
-    distinct = table.loc[table["is_blank"] == 0, ["site", "page_no", "text_key"]].drop_duplicates()
-    pages_with_line = distinct.groupby(["site", "text_key"])["page_no"].transform("size")
+    if site_counts is None:
+        site_pages, pages_with_line = _batch_site_counts(table)
+    else:
+        site_pages, pages_with_line = _whole_input_site_counts(table, pages, site_counts)
+    # Rows of one key on a page share its count: blank rows take that of a non-blank line
+    # whose key is empty too (a line of bullets), as the model was trained with.
+    pages_with_line = pd.Series(pages_with_line, index=table.index).groupby([table["page_no"], table["text_key"]]).transform("max")
+    # The column keeps its name from when repetition was counted within a batch only.
+    table["site_pages_in_batch"] = site_pages
     other_pages = (table["site_pages_in_batch"] - 1).clip(lower=1)
-    share = pd.Series(0.0, index=table.index)
-    share.loc[distinct.index] = (pages_with_line - 1).to_numpy()
-    # Within a page the key repeats; every copy gets the value of the first.
-    share = share.groupby([table["page_no"], table["text_key"]]).transform("max")
-    table["site_dup_share"] = np.where(table["site_pages_in_batch"] > 1, share / other_pages, np.nan)
+    table["site_dup_share"] = np.where(table["site_pages_in_batch"] > 1, (pages_with_line - 1) / other_pages, np.nan)
+
+
+def _batch_site_counts(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: its site's pages in the batch, and how many of them hold the line (set on the
+    first row of each key on a page)."""
+    site = table["site"].to_numpy()
+    site_pages = pd.Series(site).map(pd.Series(site[~table["page_no"].duplicated().to_numpy()]).value_counts()).to_numpy()
+    distinct = table.loc[table["is_blank"] == 0, ["site", "page_no", "text_key"]].drop_duplicates()
+    pages_with_line = np.ones(len(table))
+    pages_with_line[distinct.index] = distinct.groupby(["site", "text_key"])["page_no"].transform("size").to_numpy()
+    return site_pages, pages_with_line
+
+
+def _whole_input_site_counts(table: pd.DataFrame, pages: Sequence[Page], site_counts: SiteCounts) -> tuple[np.ndarray, np.ndarray]:
+    """The same two counts over the whole input; a page without a site is a site of its own."""
+    page_site = [page.site for page in pages]
+    site_pages = np.array([max(site_counts.pages_of(site), 1) if site else 1 for site in page_site])[table["page_no"]]
+    pages_with_line = np.ones(len(table))
+    counted = np.flatnonzero((table["is_blank"] == 0).to_numpy() & (site_pages > 1))
+    if len(counted):
+        sites, keys = table["site"].to_numpy()[counted], table["text_key"].to_numpy()[counted]
+        fingerprints = np.fromiter((fingerprint(s, k) for s, k in zip(sites, keys)), dtype=np.uint64, count=len(counted))
+        pages_with_line[counted] = site_counts.pages_with(fingerprints)
+    return site_pages, pages_with_line
 
 
 def _add_position_features(table: pd.DataFrame) -> None:

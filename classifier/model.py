@@ -33,6 +33,7 @@ from classifier.features import (
 )
 from classifier.labeled import scored_mask
 from classifier.page import CHROME, CONTENT, Page
+from classifier.site_counts import SiteCounts
 
 # Character n-grams within word boundaries; 2..4 covers Latin affixes, Arabic clitics and
 # short CJK words. 2**20 hashed columns keep collisions rare and the model file small.
@@ -123,9 +124,10 @@ class LineClassifier(BaseEstimator):
         return [*cls.first_pass_columns(), *pooled]
 
     # ----- predicting ----------------------------------------------------------------------
-    def score_table(self, pages: Sequence[Page]) -> pd.DataFrame:
-        """The feature table of ``pages`` with ``p_first`` and ``p_content`` (NaN on blank lines)."""
-        return self.predict_table(featurize(pages))
+    def score_table(self, pages: Sequence[Page], site_counts: SiteCounts | None = None) -> pd.DataFrame:
+        """The feature table of ``pages`` with ``p_first`` and ``p_content`` (NaN on blank lines);
+        ``site_counts``: site repetition of the whole input (else counted within ``pages``)."""
+        return self.predict_table(featurize(pages, site_counts))
 
     def predict_table(self, table: pd.DataFrame) -> pd.DataFrame:
         """Add ``lex_score``, ``p_first`` and ``p_content`` to a feature table; return it."""
@@ -142,18 +144,20 @@ class LineClassifier(BaseEstimator):
             table.loc[rows, "p_content"] = self.revise_.predict_proba(_matrix(table.loc[rows], self.revise_columns()))[:, 1]
         return table
 
-    def predict_proba_pages(self, pages: Sequence[Page]) -> list[np.ndarray]:
+    def predict_proba_pages(self, pages: Sequence[Page], site_counts: SiteCounts | None = None) -> list[np.ndarray]:
         """p(content) per line of each page; NaN on blank lines."""
-        probabilities = self.score_table(pages)["p_content"].to_numpy()
+        probabilities = self.score_table(pages, site_counts)["p_content"].to_numpy()
         bounds = np.cumsum([0, *(len(page.lines) for page in pages)])
         return [probabilities[start:end] for start, end in zip(bounds[:-1], bounds[1:])]
 
-    def predict_pages(self, pages: Sequence[Page], threshold: float | None = None) -> list[list[tuple[str | None, float | None]]]:
+    def predict_pages(
+        self, pages: Sequence[Page], threshold: float | None = None, site_counts: SiteCounts | None = None
+    ) -> list[list[tuple[str | None, float | None]]]:
         """(label, p_content) for every line of every page; (None, None) on blank lines."""
         cut = self.threshold if threshold is None else threshold
         return [
             list(zip(labels_of(probabilities, cut), [None if np.isnan(p) else float(p) for p in probabilities]))
-            for probabilities in self.predict_proba_pages(pages)
+            for probabilities in self.predict_proba_pages(pages, site_counts)
         ]
 
     def predict(self, lines: Sequence[str], link_chars: Sequence[int] | None = None, threshold: float | None = None):

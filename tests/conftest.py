@@ -12,7 +12,10 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-@pytest.fixture(autouse=True)
-def private_trust_list(tmp_path_factory, monkeypatch):
-    """Models the tests save and trust go to a list of the test session's, not the user's."""
-    monkeypatch.setenv("BOILERLINE_TRUSTED", str(tmp_path_factory.getbasetemp() / "trusted-models.txt"))
+@pytest.fixture(autouse=True, scope="session")
+def private_trust_list(tmp_path_factory):
+    """Models the tests save and trust go to a list of the test session's, not the user's
+    (session-wide, so models trained in module fixtures are on it too)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BOILERLINE_TRUSTED", str(tmp_path_factory.getbasetemp() / "trusted-models.txt"))
+        yield

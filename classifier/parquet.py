@@ -1,0 +1,109 @@
+"""Parquet files of pages, in and out, a bounded number of rows in memory at a time.
+
+In: one page per row, its text in a string column (``text`` unless told otherwise), with the
+``id`` and ``url`` columns kept when the file has them. Out: one row per classified page,
+``id``, ``url``, ``encoding`` and ``lines``, a list of ``{text, label, p_content}``: the
+fields of the JSONL output, in the same order, with the same values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from classifier.io import Predictions, host_of, page_record, split_lines
+from classifier.labeled import InputError
+from classifier.page import Page
+
+# Rows read at a time: with pages of up to a few tens of KB of text, a few MB to hold.
+READ_BATCH_ROWS = 256
+# Pages buffered per row group written: a row group is the unit readers load, and what this
+# writer holds in memory (pyarrow's own default, 1M rows, would hold a whole shard).
+PAGES_PER_ROW_GROUP = 1000
+
+LINE_TYPE = pa.struct([("text", pa.string()), ("label", pa.string()), ("p_content", pa.float64())])
+OUTPUT_SCHEMA = pa.schema([
+    pa.field("id", pa.string(), nullable=False),
+    pa.field("url", pa.string()),
+    pa.field("encoding", pa.string()),
+    pa.field("lines", pa.list_(LINE_TYPE), nullable=False),
+])
+# The columns a page is read from, besides the text.
+KEPT_COLUMNS = ("id", "url")
+
+
+def read_parquet_pages(path: Path, text_field: str = "text", errors: list[str] | None = None) -> Iterator[Page]:
+    """The pages of a Parquet file, one per row. A file without a string ``text_field``
+    column raises InputError; a row whose text is null raises it too, or, when ``errors``
+    is given, is reported there (as ``file:row N``, N counted from 0) while the other rows go on."""
+    try:
+        parquet = pq.ParquetFile(path)
+    except (OSError, pa.ArrowException) as error:
+        raise InputError(f"{path}: not a readable Parquet file ({error})") from None
+    schema = parquet.schema_arrow
+    if text_field not in schema.names:
+        raise InputError(f"{path}: no '{text_field}' column (columns: {', '.join(schema.names)})")
+    if not _is_string(schema.field(text_field).type):
+        raise InputError(f"{path}: column '{text_field}' holds {schema.field(text_field).type}, not strings")
+    columns = [text_field, *(name for name in KEPT_COLUMNS if name in schema.names and name != text_field)]
+    row = 0
+    try:
+        for batch in parquet.iter_batches(batch_size=READ_BATCH_ROWS, columns=columns):
+            for record in batch.to_pylist():
+                where = f"{path}:row {row}"
+                row += 1
+                try:
+                    page = _page_of_row(record, where, text_field)
+                except InputError as problem:
+                    if errors is None:
+                        raise
+                    errors.append(str(problem))
+                    continue
+                yield page
+    except (OSError, pa.ArrowException) as error:
+        raise InputError(f"{path}: unreadable after row {row} ({error})") from None
+
+
+def _is_string(column_type: pa.DataType) -> bool:
+    """Strings, or a dictionary of them (what a pandas categorical column becomes)."""
+    if pa.types.is_dictionary(column_type):
+        return _is_string(column_type.value_type)
+    return pa.types.is_string(column_type) or pa.types.is_large_string(column_type)
+
+
+def _page_of_row(record: dict, where: str, text_field: str) -> Page:
+    text = record[text_field]
+    if text is None:
+        raise InputError(f"{where}: '{text_field}' is null")
+    url = record.get("url") if isinstance(record.get("url"), str) else None
+    page_id = record.get("id")
+    page_id = str(page_id) if page_id is not None else url or where
+    return Page(page_id, split_lines(text), site=host_of(url), url=url)
+
+
+class ParquetPageWriter:
+    """Writes classified pages as rows of OUTPUT_SCHEMA, a row group every PAGES_PER_ROW_GROUP pages."""
+
+    def __init__(self, path: Path) -> None:
+        self._writer = pq.ParquetWriter(path, OUTPUT_SCHEMA)
+        self._rows: list[dict] = []
+        self.pages = 0
+
+    def write(self, page: Page, predictions: Predictions) -> None:
+        record = page_record(page, predictions)
+        self._rows.append({name: record.get(name) for name in OUTPUT_SCHEMA.names})
+        self.pages += 1
+        if len(self._rows) >= PAGES_PER_ROW_GROUP:
+            self._flush()
+
+    def close(self) -> None:
+        self._flush()
+        self._writer.close()
+
+    def _flush(self) -> None:
+        if self._rows:
+            self._writer.write_table(pa.Table.from_pylist(self._rows, schema=OUTPUT_SCHEMA))
+            self._rows = []

@@ -1,0 +1,264 @@
+"""Classifying whole inputs: a stream of pages, or shards of a crawl, on local cores or Dask.
+
+Two ways to run, both with memory bounded by the batch size rather than the input size:
+
+- ``classify_stream``: pages in, (page, predictions) out in input order, batches spread over
+  local worker processes (each loads the model once) with a bounded number in flight;
+- ``run_shards``: one output file per input file (shard), written atomically, so a rerun
+  skips the shards already done (resume after a crash or a kill). Both passes, counting site
+  repetition (``classifier.site_counts``) and classifying, run shard by shard in-process, on
+  local worker processes, or on a Dask cluster (``dask_client``): the same functions, so the
+  output is byte-identical whichever runs them.
+
+With site counts every page's features are independent of which pages share its batch, so
+the output does not depend on batch size, worker count or scheduling either.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache, partial
+from pathlib import Path
+
+from threadpoolctl import threadpool_limits
+
+from classifier.io import (
+    HTML_SUFFIXES, JSONL_SUFFIXES, PARQUET_SUFFIXES, WARC_SUFFIXES, InputFormat, OutputFormat, Predictions, page_writer, read_pages,
+)
+from classifier.page import CONTENT, Page
+from classifier.site_counts import SiteCounts, merge_all
+
+# Pages featurized together: a batch bounds memory (about 1 KB of features per line), and
+# without site counts, repetition across a site's pages is counted within a batch only.
+DEFAULT_BATCH_PAGES = 256
+
+# Batches in flight per worker: enough to keep every worker busy while the main process
+# reads and writes, few enough that memory stays a few batches.
+BATCHES_IN_FLIGHT_PER_WORKER = 2
+
+# Input suffixes, longest first, stripped to name an input's output shard.
+INPUT_SUFFIXES = sorted(
+    {*JSONL_SUFFIXES, *HTML_SUFFIXES, *(suffix + ".gz" for suffix in HTML_SUFFIXES), *WARC_SUFFIXES, *PARQUET_SUFFIXES, ".txt", ".txt.gz", ".gz"},
+    key=len, reverse=True,
+)
+OUTPUT_SUFFIXES = {
+    OutputFormat.jsonl: ".jsonl.gz", OutputFormat.text: ".txt.gz", OutputFormat.annotated: ".annotated.txt.gz",
+    OutputFormat.parquet: ".parquet",
+}
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    input_format: InputFormat = InputFormat.auto
+    text_field: str = "text"
+
+
+@dataclass(frozen=True)
+class ClassifyOptions:
+    """``trust_model``: the user's --trust-model, passed on to workers, which on a remote Dask
+    worker read the trust list of that machine (``classifier.trust``)."""
+
+    model_path: Path | None = None
+    threshold: float | None = None
+    batch_pages: int = DEFAULT_BATCH_PAGES
+    trust_model: bool = False
+
+
+@dataclass
+class Summary:
+    """What a run did: pages, lines, content lines, and the inputs or records it rejected."""
+
+    pages: int = 0
+    lines: int = 0
+    content_lines: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, page: Page, predictions: Predictions) -> None:
+        self.pages += 1
+        self.lines += len(page.lines)
+        self.content_lines += sum(label == CONTENT for label, _ in predictions)
+
+    def merge(self, other: Summary) -> None:
+        self.pages += other.pages
+        self.lines += other.lines
+        self.content_lines += other.content_lines
+        self.errors.extend(other.errors)
+
+    def describe(self, seconds: float) -> str:
+        content_share = self.content_lines / self.lines if self.lines else 0.0
+        rate = self.lines / seconds if seconds > 0 else 0.0
+        return (
+            f"{self.pages:,} page(s), {self.lines:,} lines ({content_share:.1%} content) in {seconds:.1f} s "
+            f"({rate:,.0f} lines/s); {len(self.errors)} input(s) or record(s) rejected"
+        )
+
+
+# ----- one stream ---------------------------------------------------------------------------
+
+@lru_cache(maxsize=4)
+def loaded_model(model_path: Path | None, trust: bool):
+    """The model, loaded once per process (a worker process or a Dask worker)."""
+    from classifier.model import LineClassifier
+
+    return LineClassifier.load(model_path, trust=trust)
+
+
+def classify_batch(pages: Sequence[Page], options: ClassifyOptions, site_counts: SiteCounts | None) -> list[Predictions]:
+    return loaded_model(options.model_path, options.trust_model).predict_pages(pages, options.threshold, site_counts=site_counts)
+
+
+def batches(pages: Iterable[Page], size: int) -> Iterator[list[Page]]:
+    batch: list[Page] = []
+    for page in pages:
+        batch.append(page)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def classify_stream(
+    pages: Iterable[Page], options: ClassifyOptions, *, workers: int = 1, site_counts: SiteCounts | None = None,
+) -> Iterator[tuple[Page, Predictions]]:
+    """(page, predictions) for every page, in input order. With ``workers`` > 1 batches go to
+    worker processes, at most BATCHES_IN_FLIGHT_PER_WORKER per worker at a time."""
+    if workers <= 1:
+        for batch in batches(pages, options.batch_pages):
+            yield from zip(batch, classify_batch(batch, options, site_counts))
+        return
+    with process_pool(workers, site_counts) as pool:
+        in_flight: deque = deque()
+        for batch in batches(pages, options.batch_pages):
+            in_flight.append((batch, pool.submit(_classify_in_worker, batch, options)))
+            if len(in_flight) >= workers * BATCHES_IN_FLIGHT_PER_WORKER:
+                batch, future = in_flight.popleft()
+                yield from zip(batch, future.result())
+        while in_flight:
+            batch, future = in_flight.popleft()
+            yield from zip(batch, future.result())
+
+
+# A worker process's site counts, sent once when it starts rather than with every batch.
+_worker_site_counts: SiteCounts | None = None
+
+
+def process_pool(workers: int, site_counts: SiteCounts | None = None) -> ProcessPoolExecutor:
+    """Worker processes started fresh (spawn: forking a process whose OpenMP runtime has
+    threads can hang the child), each limited to one thread so N workers use N cores."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker, initargs=(site_counts,))
+
+
+def _start_worker(site_counts: SiteCounts | None) -> None:
+    global _worker_site_counts
+    _worker_site_counts = site_counts
+    threadpool_limits(1)
+
+
+def _classify_in_worker(pages: Sequence[Page], options: ClassifyOptions) -> list[Predictions]:
+    return classify_batch(pages, options, _worker_site_counts)
+
+
+def site_counts_of(inputs: Iterable[str], read: ReadOptions) -> SiteCounts:
+    """Pass one over inputs read in this process (errors are reported by pass two)."""
+    return SiteCounts.of_pages(read_pages(inputs, input_format=read.input_format, text_field=read.text_field, errors=[])).pruned()
+
+
+# ----- shards -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Shard:
+    source: str
+    output: Path
+
+
+def plan_shards(files: Sequence[Path], out_dir: Path, output_format: OutputFormat) -> list[Shard]:
+    """One output per input file, named after it; two inputs with one output name are an error."""
+    shards, seen = [], {}
+    for file in files:
+        name = file.name
+        stem = next((name[: -len(suffix)] for suffix in INPUT_SUFFIXES if name.lower().endswith(suffix)), name)
+        output = out_dir / (stem + OUTPUT_SUFFIXES[output_format])
+        if output in seen:
+            raise ValueError(f"{seen[output]} and {file} would both be written to {output}; rename one")
+        seen[output] = file
+        shards.append(Shard(str(file), output))
+    return shards
+
+
+def count_shard(shard: Shard, read: ReadOptions) -> SiteCounts:
+    """Map step of pass one: the shard's counts, not pruned (a line seen once here may be seen
+    again in another shard)."""
+    return SiteCounts.of_pages(read_pages([shard.source], input_format=read.input_format, text_field=read.text_field, errors=[]))
+
+
+def classify_shard(shard: Shard, read: ReadOptions, options: ClassifyOptions, output_format: OutputFormat, site_counts: SiteCounts | None) -> Summary:
+    """Pass two for one shard: classify it and write its output atomically."""
+    summary = Summary()
+    pages = read_pages([shard.source], input_format=read.input_format, text_field=read.text_field, errors=summary.errors)
+    with page_writer(shard.output, output_format) as writer:
+        for page, predictions in classify_stream(pages, options, site_counts=site_counts):
+            writer.write(page, predictions)
+            summary.add(page, predictions)
+    return summary
+
+
+def run_shards(
+    shards: Sequence[Shard], read: ReadOptions, options: ClassifyOptions, output_format: OutputFormat, *,
+    workers: int = 1, dask_client=None, site_counts: bool = True, done: Callable[[Shard, Summary], None] | None = None,
+) -> Summary:
+    """Both passes over ``shards``; the shards whose output exists are not classified again
+    (but still counted: the counts are of the whole input). ``done`` is called as each shard
+    is finished."""
+    pending = [shard for shard in shards if not shard.output.exists()]
+    summary = Summary()
+    if not pending:
+        return summary
+    count = partial(count_shard, read=read)
+    if dask_client is not None:
+        counts = dask_client.submit(merge_all, dask_client.map(count, shards, pure=False), pure=False) if site_counts else None
+        classify = partial(classify_shard, read=read, options=options, output_format=output_format)
+        futures = dask_client.map(classify, pending, site_counts=counts, pure=False)
+        results = _dask_completed(futures, pending)
+        _collect(results, summary, done)
+        return summary
+    if workers <= 1:
+        counts = merge_all(map(count, shards)) if site_counts else None
+        classify = partial(classify_shard, read=read, options=options, output_format=output_format, site_counts=counts)
+        _collect(((shard, classify(shard)) for shard in pending), summary, done)
+        return summary
+    with process_pool(workers) as pool:
+        counts = merge_all(pool.map(count, shards)) if site_counts else None
+        classify = partial(classify_shard, read=read, options=options, output_format=output_format, site_counts=counts)
+        _collect(zip(pending, pool.map(classify, pending)), summary, done)
+    return summary
+
+
+def _dask_completed(futures, shards: Sequence[Shard]) -> Iterator[tuple[Shard, Summary]]:
+    from distributed import as_completed
+
+    shard_of = {future.key: shard for future, shard in zip(futures, shards)}
+    for future in as_completed(futures):
+        yield shard_of[future.key], future.result()
+
+
+def _collect(results: Iterable[tuple[Shard, Summary]], summary: Summary, done) -> None:
+    for shard, shard_summary in results:
+        summary.merge(shard_summary)
+        if done:
+            done(shard, shard_summary)
+
+
+def dask_client(address: str, workers: int):
+    """A client of the Dask scheduler at ``address``, or of a new local cluster of
+    ``workers`` single-threaded processes for ``local``."""
+    from distributed import Client
+
+    if address == "local":
+        # A client that starts its own cluster closes it when it closes.
+        return Client(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    return Client(address)

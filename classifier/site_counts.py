@@ -1,0 +1,97 @@
+"""Whole-input site repetition: on how many of its site's pages each line occurs.
+
+A site's menus and footers repeat on its pages, so the share of the site's other pages that
+hold a line is one of the strongest chrome cues. Within one batch of pages it undercounts: a
+batch of 256 pages of a crawl holds a few pages of each site. For a whole input the counting
+is a pass of its own, before classifying:
+
+- map: ``SiteCounts.of_pages`` over a shard of pages; a line is its 64-bit fingerprint (a hash
+  of the site and the normalized line, the key the features compare lines by), counted once
+  per page;
+- reduce: ``merge`` adds counts of shards, in any order and grouping, to the same result;
+- ``pruned`` drops fingerprints seen on one page only (most lines of any crawl: the article
+  text) once all shards are merged, as an absent fingerprint counts as one page anyway.
+
+Memory is 12 bytes per distinct (site, line) of the input in numpy arrays, not Python objects,
+and only repeated lines survive pruning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from classifier.page import Page
+from classifier.text import normalize_line
+
+
+def fingerprint(site: str, key: str) -> int:
+    """A stable 64-bit fingerprint of a normalized line on a site (the same in every process,
+    unlike ``hash``)."""
+    digest = hashlib.blake2b(f"{site}\0{key}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+def page_fingerprints(site: str, lines: Iterable[str]) -> set[int]:
+    """The distinct fingerprints of a page's non-blank lines."""
+    return {fingerprint(site, normalize_line(line)) for line in lines if line.strip()}
+
+
+@dataclass
+class SiteCounts:
+    """Pages per site, and per line fingerprint the pages of its site that hold the line.
+
+    ``keys`` is sorted and unique, ``counts`` beside it. Pages without a site are not counted:
+    their lines can repeat only within the page.
+    """
+
+    site_pages: Counter = field(default_factory=Counter)
+    keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
+
+    @classmethod
+    def of_pages(cls, pages: Iterable[Page]) -> SiteCounts:
+        site_pages: Counter = Counter()
+        chunks: list[np.ndarray] = []
+        for page in pages:
+            if not page.site:
+                continue
+            site_pages[page.site] += 1
+            chunks.append(np.fromiter(page_fingerprints(page.site, page.lines), dtype=np.uint64))
+        keys, counts = np.unique(np.concatenate(chunks) if chunks else np.zeros(0, np.uint64), return_counts=True)
+        return cls(site_pages, keys, counts.astype(np.uint32))
+
+    def merge(self, other: SiteCounts) -> SiteCounts:
+        keys = np.concatenate([self.keys, other.keys])
+        counts = np.concatenate([self.counts, other.counts])
+        merged, inverse = np.unique(keys, return_inverse=True)
+        return SiteCounts(self.site_pages + other.site_pages, merged, np.bincount(inverse, weights=counts).astype(np.uint32))
+
+    def pruned(self) -> SiteCounts:
+        repeated = self.counts > 1
+        return SiteCounts(self.site_pages, self.keys[repeated], self.counts[repeated])
+
+    def pages_of(self, site: str) -> int:
+        return self.site_pages.get(site, 0)
+
+    def pages_with(self, fingerprints: np.ndarray) -> np.ndarray:
+        """Pages holding each fingerprint (1 for one not counted: it is on its own page only)."""
+        if not len(self.keys):
+            return np.ones(len(fingerprints), dtype=np.int64)
+        at = np.searchsorted(self.keys, fingerprints).clip(max=len(self.keys) - 1)
+        return np.where(self.keys[at] == fingerprints, self.counts[at], 1).astype(np.int64)
+
+
+def merge_all(parts: Iterable[SiteCounts]) -> SiteCounts:
+    """The counts of all shards, pruned. Merged pairwise in rounds (a tree), so each key is
+    re-sorted about log2(shards) times rather than once per shard."""
+    parts = list(parts)
+    if not parts:
+        return SiteCounts()
+    while len(parts) > 1:
+        parts = [parts[i].merge(parts[i + 1]) if i + 1 < len(parts) else parts[i] for i in range(0, len(parts), 2)]
+    return parts[0].pruned()

@@ -1,0 +1,127 @@
+"""Whole-input prediction: site counts as map/reduce, batches on workers, shards, resume, Dask."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from classifier.features import featurize
+from classifier.html import render_html
+from classifier.io import OutputFormat, read_pages
+from classifier.pipeline import ClassifyOptions, ReadOptions, classify_stream, plan_shards, run_shards
+from classifier.site_counts import SiteCounts, merge_all
+from tests.paths import ROOT
+
+# Shards of real pages: the Arabic set (17 sites, some with several pages) and L3S news pages
+# (sites with up to 12 pages), rendered to text as a WET dump would hold them.
+SHARD_SOURCES = (("arabic", 38), ("l3s_gn1", 90))
+N_SHARDS = 4
+
+
+@pytest.fixture(scope="module")
+def text_records(shared_data) -> list[dict]:
+    records = []
+    for dataset, n in SHARD_SOURCES:
+        with gzip.open(shared_data / f"{dataset}.jsonl.gz", "rt", encoding="utf-8") as handle:
+            for line, _ in zip(handle, range(n)):
+                record = json.loads(line)
+                lines, _links = render_html(record["html"])
+                records.append({"id": record["id"], "url": record["url"], "text": "\n".join(lines)})
+    return records
+
+
+@pytest.fixture(scope="module")
+def shard_files(text_records, tmp_path_factory) -> list[Path]:
+    """The records dealt round-robin into shards, so a site's pages are spread over shards."""
+    folder = tmp_path_factory.mktemp("shards")
+    files = [folder / f"part-{i}.jsonl" for i in range(N_SHARDS)]
+    for i, file in enumerate(files):
+        file.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in text_records[i::N_SHARDS]), encoding="utf-8")
+    return files
+
+
+def pages_of(files) -> list:
+    return list(read_pages([str(f) for f in files]))
+
+
+def test_site_counts_of_shards_merge_to_the_counts_of_the_whole_input(shard_files):
+    whole = SiteCounts.of_pages(pages_of(shard_files)).pruned()
+    merged = merge_all(SiteCounts.of_pages(pages_of([f])) for f in reversed(shard_files))
+    assert merged.site_pages == whole.site_pages
+    assert np.array_equal(merged.keys, whole.keys) and np.array_equal(merged.counts, whole.counts)
+    assert len(whole.keys) > 0 and whole.counts.min() >= 2  # repeated lines only: singletons pruned
+
+
+def test_features_from_whole_input_counts_equal_those_of_one_batch_holding_every_page(shard_files):
+    """Counting sites in a pass of their own gives a page the repetition features it would get
+    with every page of the input in its batch, however the pages are batched."""
+    pages = pages_of(shard_files)
+    one_batch = featurize(pages)
+    counts = SiteCounts.of_pages(pages).pruned()
+    batched = [featurize(pages[i : i + 16], site_counts=counts) for i in range(0, len(pages), 16)]
+    for column in ("site_pages_in_batch", "site_dup_share"):
+        expected = one_batch[column].to_numpy(dtype=float)
+        got = np.concatenate([table[column].to_numpy(dtype=float) for table in batched])
+        assert np.allclose(got, expected, equal_nan=True), column
+    assert np.nanmax(one_batch["site_dup_share"]) > 0.5  # the data has repeated site chrome
+
+
+def test_two_workers_give_the_output_of_one_in_the_same_order(shard_files):
+    pages = pages_of(shard_files)
+    options = ClassifyOptions(batch_pages=8)
+    counts = SiteCounts.of_pages(pages).pruned()
+    alone = list(classify_stream(pages, options, workers=1, site_counts=counts))
+    shared = list(classify_stream(pages, options, workers=2, site_counts=counts))
+    assert [page.page_id for page, _ in shared] == [page.page_id for page in pages]
+    assert [predictions for _, predictions in shared] == [predictions for _, predictions in alone]
+
+
+def shard_outputs(folder: Path) -> dict[str, bytes]:
+    return {path.name: gzip.decompress(path.read_bytes()) for path in sorted(folder.glob("*.jsonl.gz"))}
+
+
+def run_local(shard_files, out_dir: Path, workers: int = 1, dask_client=None):
+    shards = plan_shards(shard_files, out_dir, OutputFormat.jsonl)
+    return run_shards(shards, ReadOptions(), ClassifyOptions(batch_pages=8), OutputFormat.jsonl, workers=workers, dask_client=dask_client)
+
+
+def test_shards_on_a_dask_local_cluster_are_byte_identical_to_a_local_run(shard_files, tmp_path):
+    distributed = pytest.importorskip("distributed", reason="the dask extra is not installed: pip install '.[dask]'")
+    summary = run_local(shard_files, tmp_path / "local")
+    assert summary.pages == sum(n for _, n in SHARD_SOURCES) and not summary.errors
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            assert len(client.scheduler_info()["workers"]) == 2
+            run_local(shard_files, tmp_path / "dask", dask_client=client)
+    local, on_dask = shard_outputs(tmp_path / "local"), shard_outputs(tmp_path / "dask")
+    assert len(local) == N_SHARDS and local == on_dask
+
+
+def test_a_run_killed_midway_and_rerun_ends_with_the_output_of_an_uninterrupted_run(shard_files, tmp_path):
+    command = [
+        sys.executable, "-m", "classifier.cli", "predict", *map(str, shard_files), "--workers", "1", "--batch-pages", "4",
+        "--no-progress",
+    ]
+    subprocess.run([*command, "--output-dir", str(tmp_path / "whole")], check=True, cwd=ROOT, capture_output=True)
+    interrupted = tmp_path / "interrupted"
+    process = subprocess.Popen([*command, "--output-dir", str(interrupted)], cwd=ROOT, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not list(interrupted.glob("*.jsonl.gz")) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    finished_before_kill = len(list(interrupted.glob("*.jsonl.gz")))
+    assert 1 <= finished_before_kill < N_SHARDS, "the kill came too late to interrupt the run"
+    rerun = subprocess.run([*command, "--output-dir", str(interrupted)], cwd=ROOT, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{finished_before_kill} shard(s) already done" in rerun.stderr
+    assert shard_outputs(interrupted) == shard_outputs(tmp_path / "whole")
