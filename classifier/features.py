@@ -1,29 +1,24 @@
 """Page -> feature table: one row per line, named numeric columns.
 
-The features are computed for a batch of pages at once (vectorized string operations on one
-table), because per-site repetition looks across the pages of a batch. Blank lines keep a row
-(their ``is_blank`` is 1) so that positions line up with the page; the model skips them.
+The features are computed for a batch of pages at once, on one table (text features once per
+distinct line), because per-site repetition looks across the pages of a batch. Blank lines keep
+a row (their ``is_blank`` is 1) so that positions line up with the page; the model skips them.
 Neighbour ("context") columns look at the nearest non-blank lines.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from classifier.language import detect_language, stopwords
+from classifier.language import detect_languages, stopwords
 from classifier.page import Page
 from classifier.site_counts import SiteCounts, fingerprint
-from classifier.text import (
-    DIGIT_PATTERN,
-    PUNCT_PATTERN,
-    SCRIPT_PATTERNS,
-    SCRIPTS,
-    normalize_line,
-    words,
-)
+from classifier.text import SCRIPTS, count_char_classes, key_and_words
 
 # Lines at least this long get their own language guess (langdetect is unreliable below ~10
 # words and too slow to run on every line).
@@ -46,6 +41,16 @@ URL_PATTERN = r"(?:https?://|www\.)\S+|\S+@\S+\.\w+"
 # A short label before a colon that opens the line: "Source: Agencies", "Al-Dali: The visit...",
 # "المصدر: ...". Runs of such lines are tickers, bylines and metadata lists.
 COLON_PREFIX_PATTERN = r"^\s*(?:[•·◦▪►*\-–—]\s*)?[^:：.!?؟。]{1,40}[:：]\s+\S"
+COPYRIGHT_PATTERN = r"©|\(c\)|®"
+
+_TERMINAL_PUNCT_CHARS = frozenset(TERMINAL_PUNCT)
+_BULLET = re.compile(BULLET_PATTERN)
+_SEPARATOR = re.compile(SEPARATOR_PATTERN)
+# Every separator holds one of these; the plain character scan is much faster than the pattern.
+_SEPARATOR_CHAR = re.compile(r"[|»›/·•>]")
+_URL = re.compile(URL_PATTERN)
+_COLON_PREFIX = re.compile(COLON_PREFIX_PATTERN)
+_COPYRIGHT = re.compile(COPYRIGHT_PATTERN)
 # Lines near the page edges carry most chrome; positions are also given as counts.
 CONTEXT_OFFSETS = (-2, -1, 1, 2)
 CONTEXT_COLUMNS = ("log_chars", "link_char_share", "stopword_share", "ends_with_terminal_punct", "punct_share", "dup_count_in_page")
@@ -77,9 +82,10 @@ def featurize(pages: Sequence[Page], site_counts: SiteCounts | None = None) -> p
     Site repetition is counted among the batch's pages, or, given ``site_counts`` of the
     whole input (``classifier.site_counts``), among all the pages of each site in it.
     """
-    table = _line_table(pages)
-    _add_length_and_link_features(table, pages)
-    _add_script_features(table)
+    lines = _DistinctLines.of([line for page in pages for line in page.lines])
+    table = _line_table(pages, lines)
+    _add_length_and_link_features(table, pages, lines)
+    _add_script_features(table, lines)
     _add_language_features(table)
     _add_repetition_features(table, pages, site_counts)
     _add_position_features(table)
@@ -116,55 +122,106 @@ def offset_tag(offset: int) -> str:
     return f"prev{-offset}" if offset < 0 else f"next{offset}"
 
 
-def _line_table(pages: Sequence[Page]) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _DistinctLines:
+    """The distinct line texts of a batch and the one on each row: text features are computed
+    once per distinct text (blank lines and menu items repeat) and spread over the rows."""
+
+    texts: list[str]
+    stripped: list[str]
+    of_row: np.ndarray
+
+    @classmethod
+    def of(cls, texts: list[str]) -> _DistinctLines:
+        of_row, distinct = pd.factorize(np.array(texts, dtype=object))
+        distinct = distinct.tolist()
+        return cls(distinct, [text.strip() for text in distinct], of_row)
+
+    def spread(self, values: np.ndarray) -> np.ndarray:
+        """Per row, the value of its text, from ``values`` per distinct text."""
+        return values[self.of_row]
+
+
+def _line_table(pages: Sequence[Page], lines: _DistinctLines) -> pd.DataFrame:
     page_no = np.repeat(np.arange(len(pages)), [len(p.lines) for p in pages])
     line_no = np.concatenate([np.arange(len(p.lines)) for p in pages]) if pages else np.array([], int)
-    text = pd.Series([line for p in pages for line in p.lines], dtype=object)
+    keys, tokens = zip(*map(key_and_words, lines.texts)) if lines.texts else ((), ())
+    text = pd.Series(lines.spread(_objects(lines.texts)), dtype=object)
     table = pd.DataFrame({"page_no": page_no, "line_no": line_no, "text": text})
-    table["stripped"] = table["text"].str.strip()
-    table["is_blank"] = (table["stripped"] == "").astype(np.int8)
-    table["text_key"] = table["text"].map(normalize_line)
+    table["stripped"] = pd.Series(lines.spread(_objects(lines.stripped)), dtype=object)
+    table["is_blank"] = lines.spread(_flags(not text for text in lines.stripped))
+    table["text_key"] = lines.spread(_objects(keys)).tolist()  # a list: pandas stores it as strings
+    table["tokens"] = lines.spread(_objects(tokens))
     return table
 
 
-def _add_length_and_link_features(table: pd.DataFrame, pages: Sequence[Page]) -> None:
-    stripped = table["stripped"]
-    table["n_chars"] = stripped.str.len()
-    table["log_chars"] = np.log1p(table["n_chars"])
-    table["tokens"] = table["text"].map(words)
-    table["n_words"] = table["tokens"].map(len)
-    table["mean_word_chars"] = table["n_chars"] / table["n_words"].clip(lower=1)
+def _add_length_and_link_features(table: pd.DataFrame, pages: Sequence[Page], lines: _DistinctLines) -> None:
+    texts, stripped = lines.texts, lines.stripped
+    n_chars = lines.spread(_lengths(stripped))
+    n_words = np.fromiter(map(len, table["tokens"]), dtype=np.int64, count=len(table))
+    table["n_chars"] = n_chars
+    table["log_chars"] = np.log1p(n_chars)
+    table["n_words"] = n_words
+    table["mean_word_chars"] = n_chars / n_words.clip(min=1)
     has_links = np.repeat([p.link_chars is not None for p in pages], [len(p.lines) for p in pages])
     link_chars = np.array(
         [n for p in pages for n in (p.link_chars if p.link_chars is not None else [0] * len(p.lines))], dtype=float
     )
     table["has_link_info"] = has_links.astype(np.int8)
     # Unknown (plain-text input) is NaN, not 0: the model learns to lean on text cues instead.
-    table["link_char_share"] = np.where(has_links, link_chars / table["n_chars"].clip(lower=1), np.nan)
-    table["starts_with_bullet"] = table["text"].str.contains(BULLET_PATTERN, regex=True).astype(np.int8)
-    table["indent_chars"] = table["text"].str.len() - table["text"].str.lstrip().str.len()
-    table["n_separators"] = stripped.str.count(SEPARATOR_PATTERN)
-    table["n_urls"] = stripped.str.count(URL_PATTERN)
-    last_char = stripped.str[-1:]
-    table["ends_with_terminal_punct"] = last_char.isin(list(TERMINAL_PUNCT)).astype(np.int8)
-    table["ends_with_colon"] = last_char.isin([":", "："]).astype(np.int8)
-    table["has_colon_prefix"] = stripped.str.contains(COLON_PREFIX_PATTERN, regex=True).astype(np.int8)
-    table["has_copyright_sign"] = stripped.str.contains("©|\\(c\\)|®", regex=True).astype(np.int8)
+    table["link_char_share"] = np.where(has_links, link_chars / n_chars.clip(min=1), np.nan)
+    table["starts_with_bullet"] = lines.spread(_occurs(_BULLET, texts))
+    table["indent_chars"] = lines.spread(_lengths(texts) - _lengths([text.lstrip() for text in texts]))
+    table["n_separators"] = lines.spread(_count_matches(_SEPARATOR, stripped, _SEPARATOR_CHAR.search))
+    table["n_urls"] = lines.spread(_count_matches(_URL, stripped, _may_hold_url))
+    table["ends_with_terminal_punct"] = lines.spread(_flags(text[-1:] in _TERMINAL_PUNCT_CHARS for text in stripped))
+    table["ends_with_colon"] = lines.spread(_flags(text[-1:] in (":", "：") for text in stripped))
+    table["has_colon_prefix"] = lines.spread(_occurs(_COLON_PREFIX, stripped))
+    table["has_copyright_sign"] = lines.spread(_occurs(_COPYRIGHT, stripped))
 
 
-def _add_script_features(table: pd.DataFrame) -> None:
-    stripped = table["stripped"]
-    non_space = (table["n_chars"] - stripped.str.count(r"\s")).clip(lower=1)
-    letters = pd.Series(0, index=table.index)
-    for script, pattern in SCRIPT_PATTERNS.items():
-        count = stripped.str.count(pattern)
-        table[f"{script}_chars"] = count
-        table[f"{script}_share"] = count / non_space
-        letters = letters + count
-    table["digit_share"] = stripped.str.count(DIGIT_PATTERN) / non_space
-    table["punct_share"] = stripped.str.count(PUNCT_PATTERN) / non_space
-    table["upper_share"] = stripped.str.count(r"[A-Z]") / table["latin_chars"].clip(lower=1)
-    script_chars = table[[f"{s}_chars" for s in SCRIPTS]].to_numpy()
+def _objects(values: Sequence) -> np.ndarray:
+    """A one-dimensional object array of ``values`` (lists stay elements)."""
+    return np.fromiter(values, dtype=object, count=len(values))
+
+
+def _lengths(texts: list[str]) -> np.ndarray:
+    return np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+
+
+def _flags(values) -> np.ndarray:
+    return np.fromiter(values, dtype=np.int8)
+
+
+def _occurs(pattern: re.Pattern, texts: list[str]) -> np.ndarray:
+    """1 where ``pattern`` occurs in the text, as ``Series.str.contains`` says."""
+    search = pattern.search
+    return np.fromiter((search(text) is not None for text in texts), dtype=np.int8, count=len(texts))
+
+
+def _count_matches(pattern: re.Pattern, texts: list[str], may_match: Callable[[str], object]) -> np.ndarray:
+    """``Series.str.count(pattern)``, scanning only the texts ``may_match`` lets through (every
+    match holds something it looks for, and it is much faster than the pattern)."""
+    findall = pattern.findall
+    counts = (len(findall(text)) if may_match(text) else 0 for text in texts)
+    return np.fromiter(counts, dtype=np.int64, count=len(texts))
+
+
+def _may_hold_url(text: str) -> bool:
+    """Every URL_PATTERN match holds one of these; its ``\\S+@`` scan is slow on long lines."""
+    return "://" in text or "www." in text or "@" in text
+
+
+def _add_script_features(table: pd.DataFrame, lines: _DistinctLines) -> None:
+    counts = {name: lines.spread(count) for name, count in count_char_classes(lines.stripped).items()}
+    non_space = (table["n_chars"].to_numpy() - counts["space"]).clip(min=1)
+    for script in SCRIPTS:
+        table[f"{script}_chars"] = counts[script]
+        table[f"{script}_share"] = counts[script] / non_space
+    table["digit_share"] = counts["digit"] / non_space
+    table["punct_share"] = counts["punct"] / non_space
+    table["upper_share"] = counts["ascii_upper"] / counts["latin"].clip(min=1)
+    script_chars = np.column_stack([counts[script] for script in SCRIPTS])
     line_script = np.where(script_chars.sum(axis=1) > 0, script_chars.argmax(axis=1), -1)
     # The page's dominant content script: letters counted on lines of 5+ words, where body
     # text lives; menus (many short lines) would otherwise outvote a foreign-language article.
@@ -194,32 +251,51 @@ def _add_main_prose_span(table: pd.DataFrame, prose_letters: np.ndarray) -> None
 
 
 def _add_language_features(table: pd.DataFrame) -> None:
-    page_langs, line_langs = {}, {}
-    for page_no, group in table.groupby("page_no", sort=True):
-        by_length = group.sort_values("n_chars", ascending=False)
-        sample, total = [], 0
-        for text in by_length["stripped"]:
-            if total >= PAGE_LANG_SAMPLE_CHARS or not text:
-                break
-            sample.append(text)
-            total += len(text)
-        page_langs[page_no] = detect_language("\n".join(sample))
-        long_lines = by_length[by_length["n_chars"] >= LONG_LINE_CHARS].head(MAX_LINE_LANG_GUESSES)
-        for row, text in long_lines["stripped"].items():
-            line_langs[row] = detect_language(text[:LINE_LANG_SAMPLE_CHARS])
+    page_samples, line_rows, line_samples = _language_samples(table)
+    # One call for the batch: detect_languages works on all the texts at once.
+    detected = detect_languages([*page_samples.values(), *line_samples])
+    page_langs = dict(zip(page_samples, detected))
+    line_lang = np.full(len(table), None, dtype=object)
+    line_lang[line_rows] = detected[len(page_samples) :]
     page_lang = table["page_no"].map(page_langs).to_numpy(dtype=object)
-    line_lang = pd.Series(line_langs, dtype=object).reindex(table.index)
-    known = line_lang.notna().to_numpy()
+    known = np.not_equal(line_lang, None)
     table["page_lang"] = page_lang
     table["line_lang_known"] = known.astype(np.int8)
-    table["line_lang_matches_page"] = np.where(known, (line_lang.to_numpy() == page_lang).astype(float), np.nan)
+    table["line_lang_matches_page"] = np.where(known, (line_lang == page_lang).astype(float), np.nan)
     shares, has_list = [], []
     for tokens, lang in zip(table["tokens"], page_lang):
         stoplist = stopwords(lang)
         has_list.append(bool(stoplist))
-        shares.append(sum(t in stoplist for t in tokens) / len(tokens) if stoplist and tokens else np.nan)
+        shares.append(sum(map(stoplist.__contains__, tokens)) / len(tokens) if stoplist and tokens else np.nan)
     table["stopword_share"] = shares
     table["page_has_stoplist"] = np.array(has_list, dtype=np.int8)
+
+
+def _language_samples(table: pd.DataFrame) -> tuple[dict[int, str], list[int], list[str]]:
+    """The text of each page's language guess (its longest lines, up to PAGE_LANG_SAMPLE_CHARS),
+    and the rows and texts of the long lines that get their own guess."""
+    page_no, n_chars, stripped = table["page_no"].to_numpy(), table["n_chars"].to_numpy(), table["stripped"].to_numpy()
+    starts = np.flatnonzero(np.diff(page_no, prepend=-1))
+    page_samples, line_rows = {}, []
+    for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(table)]):
+        by_length = (start + _longest_first(n_chars[start:end])).tolist()
+        sample, total = [], 0
+        for row in by_length:
+            if total >= PAGE_LANG_SAMPLE_CHARS or not stripped[row]:
+                break
+            sample.append(stripped[row])
+            total += len(stripped[row])
+        page_samples[int(page_no[start])] = "\n".join(sample)
+        line_rows += [row for row in by_length[:MAX_LINE_LANG_GUESSES] if n_chars[row] >= LONG_LINE_CHARS]
+    return page_samples, line_rows, [stripped[row][:LINE_LANG_SAMPLE_CHARS] for row in line_rows]
+
+
+def _longest_first(n_chars: np.ndarray) -> np.ndarray:
+    """Positions from the longest line to the shortest, equally long lines in the order of
+    pandas' ``sort_values(ascending=False)`` (its unstable quicksort of the reversed values),
+    which the features were first computed with: it picks which of them are sampled."""
+    reversed_positions = np.arange(len(n_chars))[::-1]
+    return reversed_positions[n_chars[::-1].argsort(kind="quicksort")][::-1]
 
 
 def _add_repetition_features(table: pd.DataFrame, pages: Sequence[Page], site_counts: SiteCounts | None) -> None:

@@ -8,6 +8,9 @@ that two copies of the same menu item compare equal.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
 
 # Letters per script, as regex classes usable with ``Series.str.count``.
 SCRIPT_PATTERNS = {
@@ -21,6 +24,10 @@ SCRIPTS = tuple(SCRIPT_PATTERNS)
 # ``\d`` is Unicode-aware: Arabic-Indic and Extended Arabic-Indic digits count too.
 DIGIT_PATTERN = r"\d"
 PUNCT_PATTERN = r"[^\w\s]"
+# The one-character classes counted on each line by ``count_char_classes``.
+CHAR_CLASS_PATTERNS = {
+    **SCRIPT_PATTERNS, "digit": DIGIT_PATTERN, "punct": PUNCT_PATTERN, "space": r"\s", "ascii_upper": "[A-Z]"
+}
 
 # Bidi controls and other invisible format characters (ALM, LRM, RLM, embeddings,
 # isolates, zero-width space/joiners, word joiner, BOM).
@@ -33,21 +40,80 @@ _ARABIC_MARKS = dict.fromkeys([*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0
 # Arabic-Indic (U+0660..) and Extended Arabic-Indic (U+06F0..) digits -> ASCII digits.
 _DIGITS = {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for i in range(10)}}
 _FOLD = {**_INVISIBLE, _TATWEEL: None, **_ARABIC_MARKS, **_DIGITS}
-_SPACES = re.compile(r"\s+")
+# Finds a character _FOLD changes: most lines have none, and translating is slow.
+_FOLDED_CHAR = re.compile("[" + "".join(re.escape(chr(code)) for code in _FOLD) + "]")
 _LEADING_BULLETS = re.compile(r"^[\s•·◦▪►»>|*\-–—]+")
 _WORD = re.compile(r"\w+")
 
 
 def fold(text: str) -> str:
     """Drop invisible marks, tatweel and Arabic diacritics; Arabic-Indic digits to ASCII; casefold."""
-    return text.translate(_FOLD).casefold()
+    if _FOLDED_CHAR.search(text):
+        text = text.translate(_FOLD)
+    return text.casefold()
 
 
 def normalize_line(line: str) -> str:
     """The comparison key of a line: folded, bullets and repeated spaces removed."""
-    return _SPACES.sub(" ", _LEADING_BULLETS.sub("", fold(line))).strip()
+    return _key_of_folded(fold(line))
 
 
 def words(text: str) -> list[str]:
     """Word tokens (Unicode ``\\w`` runs) of folded text."""
     return _WORD.findall(fold(text))
+
+
+def key_and_words(line: str) -> tuple[str, list[str]]:
+    """``normalize_line(line)`` and ``words(line)``, folding the line once."""
+    folded = fold(line)
+    return _key_of_folded(folded), _WORD.findall(folded)
+
+
+def _key_of_folded(folded: str) -> str:
+    # Runs of spaces to one, ends stripped: ``str.split`` splits at exactly the characters
+    # regex ``\s`` matches.
+    return " ".join(_LEADING_BULLETS.sub("", folded).split())
+
+
+def count_char_classes(lines: Sequence[str]) -> dict[str, np.ndarray]:
+    """Per line, how many of its characters match each pattern of ``CHAR_CLASS_PATTERNS``:
+    ``len(re.findall(pattern, line))``, counted for all lines at once over their code points."""
+    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    line_of_char = np.repeat(np.arange(len(lines)), lengths)
+    classes = _CHAR_CLASSES[code_points("".join(lines))]
+    return {
+        name: np.bincount(line_of_char[(classes & (1 << bit)) != 0], minlength=len(lines))
+        for bit, name in enumerate(CHAR_CLASS_PATTERNS)
+    }
+
+
+def code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` (lone surrogates included), one per character."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+class CodePointTable:
+    """``function(character)`` for arrays of code points: each value is computed the first
+    time its code point is met and kept in a table over all of Unicode (the table's memory is
+    only taken where it is written)."""
+
+    def __init__(self, function: Callable[[str], object], dtype: type):
+        self._function = function
+        self._values = np.zeros(0x110000, dtype=dtype)
+        self._known = np.zeros(0x110000, dtype=bool)
+
+    def __getitem__(self, code_points: np.ndarray) -> np.ndarray:
+        unknown = ~self._known[code_points]
+        if unknown.any():
+            new = np.unique(code_points[unknown])
+            self._values[new] = [self._function(chr(code)) for code in new.tolist()]
+            self._known[new] = True
+        return self._values[code_points]
+
+
+def _char_class_bits(char: str) -> int:
+    return sum(1 << bit for bit, pattern in enumerate(_CHAR_CLASS_REGEXES) if pattern.match(char))
+
+
+_CHAR_CLASS_REGEXES = [re.compile(pattern) for pattern in CHAR_CLASS_PATTERNS.values()]
+_CHAR_CLASSES = CodePointTable(_char_class_bits, np.uint16)

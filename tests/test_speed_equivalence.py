@@ -1,0 +1,204 @@
+"""The fast paths of featurizing and predicting give exactly what the slow definitions give.
+
+The shipped model was trained on features computed with langdetect itself, pandas string
+methods and scikit-learn's HashingVectorizer and tree prediction; every replacement must give
+bit-identical numbers. ``bench/profile_featurize.py`` checks whole scored tables.
+"""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from langdetect import DetectorFactory, LangDetectException, detector_factory
+from sklearn.utils import murmurhash3_32
+
+from classifier import LineClassifier
+from classifier import language as language_module
+from classifier.features import _longest_first, featurize
+from classifier.labeled import read_labeled_pages
+from classifier.language import detect_languages
+from classifier.model import (
+    _hashed_ngrams,
+    _lexical_document,
+    _matrix,
+    _murmurhash3_32,
+    _tree_probabilities,
+)
+from classifier.text import (
+    CHAR_CLASS_PATTERNS,
+    count_char_classes,
+    fold,
+    key_and_words,
+    normalize_line,
+)
+from tests.paths import GOLD
+
+ARTICLE_EN = "The minister said on Monday that the budget would grow by four percent next year."
+ARTICLE_AR = "قال الوزير يوم الاثنين إن الميزانية ستنمو بنسبة أربعة في المئة في العام المقبل، وفق ما أعلنته الحكومة؟"
+EDGE_TEXTS = [
+    "", " ", "\n\t", "x", "the", "de la", "ok ok", "NASA", "ABC DEF", "Hello WORLD foo", "  a  b ",
+    "١٤ مشاهدة", "e\u0301 ho\u0300a Vi\u1ec7t", "!!! ... ???",
+    "http://example.com/a?b=c mail@example.com hi",
+    "北京时间今天上午，国家统计局发布了最新的经济数据。", "Привет, как дела? Всё хорошо.",
+    "Καλημέρα σας ΟΔΟΣ", "English headline over Arabic تقرير", ARTICLE_EN, ARTICLE_AR, ARTICLE_EN * 20,
+    "ＡＢＣ ｱｲｳ 𝐀𝐁𝐂 😀 한국어",
+]
+
+
+@pytest.fixture(scope="module")
+def seeded_langdetect():
+    saved = DetectorFactory.seed
+    DetectorFactory.seed = 0
+    detector_factory.init_factory()
+    yield detector_factory._factory
+    DetectorFactory.seed = saved
+
+
+@pytest.fixture(scope="module")
+def model():
+    return LineClassifier.load()
+
+
+@pytest.fixture(scope="module")
+def sample_pages(shared_data):
+    pages = list(read_labeled_pages(shared_data / "arabic.jsonl.gz"))
+    return pages + list(read_labeled_pages(GOLD))
+
+
+def langdetect_probabilities(factory, text: str) -> list[float] | None:
+    """langdetect's own probabilities (every language, before its cut at 0.1)."""
+    detector = factory.create()
+    detector.append(text[: language_module.MAX_DETECT_CHARS])
+    try:
+        detector._detect_block()
+    except LangDetectException:
+        return None
+    return detector.langprob
+
+
+def language_texts(pages) -> list[str]:
+    """What featurize asks languages of: per page its longest lines joined, and long lines."""
+    texts = []
+    for page in pages:
+        longest = sorted((line.strip() for line in page.lines), key=len, reverse=True)
+        texts += ["\n".join(longest[:6]), *(line[:300] for line in longest[:4])]
+    return texts
+
+
+def replayed_probabilities(texts: list[str]) -> list[list[float] | None]:
+    profiles = language_module._profiles()
+    cleaned = [language_module._cleaned(text[: language_module.MAX_DETECT_CHARS]) for text in texts]
+    rows, n_rows = language_module._ngram_rows(cleaned, profiles)
+    probabilities = iter(language_module._Detections(rows, n_rows[n_rows > 0], profiles.probabilities).run().tolist())
+    return [next(probabilities) if n else None for n in n_rows]
+
+
+def test_language_probabilities_are_langdetects_to_the_bit(seeded_langdetect, sample_pages):
+    texts = EDGE_TEXTS + language_texts(sample_pages)
+    assert replayed_probabilities(texts) == [langdetect_probabilities(seeded_langdetect, text) for text in texts]
+
+
+def test_detected_languages_are_langdetects(seeded_langdetect, sample_pages):
+    texts = EDGE_TEXTS + language_texts(sample_pages[:10])
+    expected = []
+    for text in (text[: language_module.MAX_DETECT_CHARS] for text in texts):
+        detector = seeded_langdetect.create()
+        detector.append(text)
+        try:
+            expected.append(detector.detect() if text.strip() else None)
+        except LangDetectException:
+            expected.append(None)
+    assert detect_languages(texts) == expected
+
+
+def test_languages_do_not_depend_on_the_batch():
+    assert detect_languages(EDGE_TEXTS) == [detect_languages([text])[0] for text in EDGE_TEXTS]
+
+
+def pandas_lexical_text(keys: pd.Series) -> pd.Series:
+    """The lexical model's input as first defined, with pandas string methods."""
+    text = keys.str.translate(str.maketrans("0123456789", "0000000000"))
+    opening = text.str.extract(r"^(\S+(?:\s+\S+){0,2})", expand=False).fillna("")
+    return text + " " + opening.str.replace(r"(\S+)", r"§\1", regex=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(), min_size=1, max_size=5))
+def test_lexical_documents_match_the_pandas_definition(lines):
+    keys = pd.Series([normalize_line(line) for line in lines], dtype="str")
+    assert [_lexical_document(key) for key in keys] == pandas_lexical_text(keys).tolist()
+
+
+def assert_same_sparse(actual, expected):
+    for part in ("indptr", "indices", "data"):
+        np.testing.assert_array_equal(getattr(actual, part), getattr(expected, part))
+
+
+def test_hashed_ngrams_are_the_vectorizers(model, sample_pages):
+    lines = EDGE_TEXTS + [line for page in sample_pages for line in page.lines]
+    documents = [_lexical_document(key) for key in dict.fromkeys(map(normalize_line, lines))]
+    assert_same_sparse(_hashed_ngrams(model.vectorizer_, documents), model.vectorizer_.transform(documents))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(), min_size=1, max_size=8))
+def test_hashed_ngrams_are_the_vectorizers_on_any_text(model, lines):
+    documents = [_lexical_document(normalize_line(line)) for line in lines]
+    assert_same_sparse(_hashed_ngrams(model.vectorizer_, documents), model.vectorizer_.transform(documents))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(min_size=0, max_size=6), min_size=1, max_size=30))
+def test_murmurhash_is_scikit_learns(strings):
+    encoded = [string.encode("utf-8") for string in strings]
+    lengths = np.array([len(data) for data in encoded])
+    starts = np.cumsum(lengths) - lengths
+    expected = [murmurhash3_32(string, seed=0) for string in strings]
+    assert _murmurhash3_32(b"".join(encoded), starts, lengths).tolist() == expected
+
+
+def test_tree_probabilities_are_predict_proba(model, sample_pages):
+    table = model.predict_table(featurize(sample_pages))
+    rows = table["is_blank"].to_numpy() == 0
+    for trees, columns in ((model.first_pass_, model.first_pass_columns()), (model.revise_, model.revise_columns())):
+        x = _matrix(table.loc[rows], columns)
+        np.testing.assert_array_equal(_tree_probabilities(trees, x), trees.predict_proba(x)[:, 1])
+
+
+def test_tree_probabilities_at_the_split_thresholds(model):
+    """Values on, just below and just above every threshold go the same way."""
+    trees = model.first_pass_
+    thresholds = trees._bin_mapper.bin_thresholds_
+    n_rows = max(len(t) for t in thresholds) * 3
+    x = np.zeros((n_rows, trees.n_features_in_), dtype=np.float32)
+    for feature, edges in enumerate(thresholds):
+        edges = edges.astype(np.float32)
+        values = np.concatenate([edges, np.nextafter(edges, -np.inf), np.nextafter(edges, np.inf)])
+        x[: len(values), feature] = values
+    np.testing.assert_array_equal(_tree_probabilities(trees, x), trees.predict_proba(x)[:, 1])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(), max_size=6))
+def test_char_class_counts_are_regex_counts(lines):
+    counts = count_char_classes(lines)
+    for name, pattern in CHAR_CLASS_PATTERNS.items():
+        assert counts[name].tolist() == [len(re.findall(pattern, line)) for line in lines], name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_key_and_words_are_the_regex_definitions(line):
+    key = re.sub(r"\s+", " ", re.sub(r"^[\s•·◦▪►»>|*\-–—]+", "", fold(line))).strip()
+    assert key_and_words(line) == (key, re.findall(r"\w+", fold(line)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=4), max_size=40))
+def test_longest_first_is_pandas_descending_sort(n_chars):
+    frame = pd.DataFrame({"n_chars": np.array(n_chars, dtype=np.int64)})
+    expected = frame.sort_values("n_chars", ascending=False).index.to_numpy()
+    np.testing.assert_array_equal(_longest_first(frame["n_chars"].to_numpy()), expected)
