@@ -13,20 +13,16 @@ When fitting, stages 2 and 3 are trained on out-of-fold outputs of the stage bef
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
-from sklearn.preprocessing import normalize
-from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
 from sklearn.utils.validation import check_is_fitted
 
 from classifier.features import (
@@ -37,8 +33,10 @@ from classifier.features import (
     offset_tag,
 )
 from classifier.labeled import scored_mask
+from classifier.ngram_hashing import hashed_ngrams
 from classifier.page import CHROME, CONTENT, Page
 from classifier.site_counts import SiteCounts
+from classifier.tree_predict import tree_probabilities
 
 # Character n-grams within word boundaries; 2..4 covers Latin affixes, Arabic clitics and
 # short CJK words. 2**20 hashed columns keep collisions rare and the model file small.
@@ -145,17 +143,17 @@ class LineClassifier(BaseEstimator):
             table.loc[rows, "lex_score"] = self._lexical_scores(table["text_key"].to_numpy()[rows])
             _add_lexical_context(table)
             first_x = _matrix(table.loc[rows], self.first_pass_columns())
-            table.loc[rows, "p_first"] = _tree_probabilities(self.first_pass_, first_x)
+            table.loc[rows, "p_first"] = tree_probabilities(self.first_pass_, first_x)
             _add_first_pass_context(table)
             revise_x = _matrix(table.loc[rows], self.revise_columns())
-            table.loc[rows, "p_content"] = _tree_probabilities(self.revise_, revise_x)
+            table.loc[rows, "p_content"] = tree_probabilities(self.revise_, revise_x)
         return table
 
     def _lexical_scores(self, keys: np.ndarray) -> np.ndarray:
         """The lexical model's decision per line key; each distinct key is scored once."""
         key_ids, distinct_keys = pd.factorize(keys)
         documents = [_lexical_document(key) for key in distinct_keys]
-        return self.lexical_.decision_function(_hashed_ngrams(self.vectorizer_, documents))[key_ids]
+        return self.lexical_.decision_function(hashed_ngrams(self.vectorizer_, documents))[key_ids]
 
     def predict_proba_pages(self, pages: Sequence[Page], site_counts: SiteCounts | None = None) -> list[np.ndarray]:
         """p(content) per line of each page; NaN on blank lines."""
@@ -211,20 +209,6 @@ def _matrix(table: pd.DataFrame, columns: list[str]) -> np.ndarray:
     return np.nan_to_num(table[columns].to_numpy(dtype=np.float32), nan=-1.0)
 
 
-def _tree_probabilities(trees: HistGradientBoostingClassifier, x: np.ndarray) -> np.ndarray:
-    """``trees.predict_proba(x)[:, 1]``, the trees walked over the bins of ``x`` rather than
-    its values, as scikit-learn does on its training data: a split at bin b has the upper edge
-    of bin b as threshold, so ``value <= threshold`` exactly when ``bin <= b`` (and no value is
-    missing: ``_matrix`` fills them). A byte per bin instead of eight per value makes the walk
-    much faster. This uses scikit-learn internals; a model file holds its version.
-    """
-    binned = trees._bin_mapper.transform(trees._preprocess_X(x, reset=False))
-    raw = np.zeros((len(binned), trees.n_trees_per_iteration_), dtype=trees._baseline_prediction.dtype, order="F")
-    raw += trees._baseline_prediction
-    trees._predict_iterations(binned, trees._predictors, raw, is_binned=True, n_threads=_openmp_effective_n_threads())
-    return trees._loss.predict_proba(raw)[:, 1]
-
-
 def _lexical_text(table: pd.DataFrame) -> list[str]:
     """The lexical model's input for each row (``_lexical_document`` of its key)."""
     return [_lexical_document(key) for key in table["text_key"]]
@@ -239,94 +223,6 @@ def _lexical_document(key: str) -> str:
     text = key.translate(_DIGITS) if _NONZERO_DIGIT.search(key) else key
     opening = " ".join("§" + word for word in text.split(" ", 3)[:3]) if text else ""
     return text + " " + opening
-
-
-def _hashed_ngrams(vectorizer: HashingVectorizer, documents: list[str]) -> sp.csr_matrix:
-    """``vectorizer.transform(documents)`` for one-line documents, hashing each distinct word once.
-
-    Character n-grams within word boundaries (``char_wb``) never span two words, so the counts
-    of a document are the sums of its words' counts: the same counts in the same sorted layout,
-    normalized by the same function, give the same floats. The documents are preprocessed
-    (lowercased) together, one per line: no case mapping looks across a line break.
-    """
-    lines = vectorizer.build_preprocessor()("\n".join(documents)).split("\n")
-    document_words = [line.split() for line in lines]
-    word_ids, distinct_words = pd.factorize(np.fromiter(itertools.chain.from_iterable(document_words), dtype=object))
-    if not len(distinct_words):
-        return sp.csr_matrix((len(documents), vectorizer.n_features))
-    word_positions = np.cumsum([0, *(len(words) for words in document_words)])
-    words_in_documents = sp.csr_matrix(
-        (np.ones(len(word_ids)), word_ids, word_positions), shape=(len(documents), len(distinct_words))
-    )
-    counts = words_in_documents @ _word_ngram_counts(distinct_words, vectorizer.ngram_range, vectorizer.n_features)
-    counts.sum_duplicates()  # sorts the indices, as the vectorizer's hasher does
-    return normalize(counts, norm=vectorizer.norm, copy=False)
-
-
-def _word_ngram_counts(words: Sequence[str], ngram_range: tuple[int, int], n_features: int) -> sp.csr_matrix:
-    """Per word, its hashed n-gram counts as the lexical vectorizer (``char_wb``, no alternate
-    sign, no normalization) counts them for the word alone, computed for all words at once;
-    an n-gram seen twice in a word is two entries (a product with the matrix sums them).
-
-    ``char_wb`` pads a word with a space on each side and takes every n-gram of each length
-    in ``ngram_range`` that fits; each n-gram's column is ``|MurmurHash3(UTF-8 bytes)| %
-    n_features``. (It would count a padded word shorter than the smallest length once, whole:
-    padded words have 3 characters or more, so that needs lengths from 4 up.)
-    """
-    if ngram_range[0] > 3:
-        raise ValueError(f"n-gram lengths from {ngram_range[0]} up are not supported")
-    padded = "".join(f" {word} " for word in words)
-    code_points = np.frombuffer(padded.encode("utf-32-le"), dtype="<u4")
-    padded_lengths = np.fromiter((len(word) + 2 for word in words), dtype=np.int64, count=len(words))
-    lengths = np.arange(ngram_range[0], ngram_range[1] + 1)
-    # Every (start, length) pair in start order, so that each word's n-grams are contiguous.
-    start = np.repeat(np.arange(len(code_points)), len(lengths))
-    end = start + np.tile(lengths, len(code_points))
-    fits = end <= np.repeat(np.cumsum(padded_lengths), padded_lengths)[start]
-    start, end = start[fits], end[fits]
-    utf8_lengths = 1 + (code_points >= 0x80) + (code_points >= 0x800) + (code_points >= 0x10000)
-    byte_offset = np.concatenate([[0], np.cumsum(utf8_lengths)])
-    hashes = _murmurhash3_32(padded.encode("utf-8"), byte_offset[start], byte_offset[end] - byte_offset[start])
-    columns = np.where(hashes == -(2**31), (2**31 - 1 - (n_features - 1)) % n_features, np.abs(hashes) % n_features)
-    word_of_ngram = np.repeat(np.arange(len(words)), padded_lengths)[start]
-    ngrams_before_word = np.concatenate([[0], np.cumsum(np.bincount(word_of_ngram, minlength=len(words)))])
-    return sp.csr_matrix((np.ones(len(start)), columns, ngrams_before_word), shape=(len(words), n_features))
-
-
-def _murmurhash3_32(data: bytes, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """MurmurHash3 (x86, 32-bit, seed 0) of each ``data[start:start + length]``, signed, as
-    scikit-learn's ``murmurhash3_32`` gives it; all strings at once, in numpy."""
-    bytes_ = np.frombuffer(data + bytes(3), dtype=np.uint8).astype(np.uint32)
-    # The little-endian 32-bit word at every byte offset.
-    word_at = bytes_[:-3] | (bytes_[1:-2] << 8) | (bytes_[2:-1] << 16) | (bytes_[3:] << 24)
-    h = np.zeros(len(starts), dtype=np.uint32)
-    n_blocks = lengths // 4
-    for block in range(int(n_blocks.max(initial=0))):
-        rows = np.flatnonzero(n_blocks > block)
-        h[rows] = _murmur_round(h[rows], word_at[starts[rows] + 4 * block])
-    tail_bits = (8 * (lengths % 4)).astype(np.uint32)
-    rows = np.flatnonzero(tail_bits)
-    tail = word_at[starts[rows] + 4 * n_blocks[rows]] & ((np.uint32(1) << tail_bits[rows]) - np.uint32(1))
-    h[rows] ^= _murmur_scramble(tail)
-    h ^= lengths.astype(np.uint32)
-    h ^= h >> 16
-    h *= np.uint32(0x85EBCA6B)
-    h ^= h >> 13
-    h *= np.uint32(0xC2B2AE35)
-    h ^= h >> 16
-    return h.view(np.int32)
-
-
-def _murmur_scramble(k: np.ndarray) -> np.ndarray:
-    k = k * np.uint32(0xCC9E2D51)
-    k = (k << 15) | (k >> 17)
-    return k * np.uint32(0x1B873593)
-
-
-def _murmur_round(h: np.ndarray, k: np.ndarray) -> np.ndarray:
-    h = h ^ _murmur_scramble(k)
-    h = (h << 13) | (h >> 19)
-    return h * np.uint32(5) + np.uint32(0xE6546B64)
 
 
 def _add_lexical_context(table: pd.DataFrame) -> None:

@@ -16,17 +16,13 @@ from langdetect import DetectorFactory, LangDetectException, detector_factory
 from sklearn.utils import murmurhash3_32
 
 from classifier import LineClassifier
-from classifier import language as language_module
+from classifier import langdetect_batch as language_module
 from classifier.features import _longest_first, featurize
 from classifier.labeled import read_labeled_pages
 from classifier.language import detect_languages
-from classifier.model import (
-    _hashed_ngrams,
-    _lexical_document,
-    _matrix,
-    _murmurhash3_32,
-    _tree_probabilities,
-)
+from classifier.model import _lexical_document, _matrix
+from classifier.ngram_hashing import hashed_ngrams as _hashed_ngrams
+from classifier.ngram_hashing import murmurhash3_32 as _murmurhash3_32
 from classifier.text import (
     CHAR_CLASS_PATTERNS,
     count_char_classes,
@@ -34,6 +30,7 @@ from classifier.text import (
     key_and_words,
     normalize_line,
 )
+from classifier.tree_predict import tree_probabilities as _tree_probabilities
 from tests.paths import GOLD
 
 ARTICLE_EN = "The minister said on Monday that the budget would grow by four percent next year."
