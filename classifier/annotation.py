@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from classifier.labeled import LABELED_BY_HAND, OPTIONAL_FIELDS, InputError, open_text
+from classifier.labeled import LABELED_BY_HAND, OPTIONAL_FIELDS, InputError, Location, open_text
 from classifier.page import CHROME, CONTENT, Page, is_blank
 
 PAGE_START = "###"
@@ -47,7 +47,7 @@ def format_page(page: Page, labels: Sequence[str | None]) -> str:
     for i, text in enumerate(header + body):
         if "\n" in text or "\r" in text:
             where = "its header" if i < len(header) else f"line {i - len(header) + 1}"
-            raise ValueError(f"page {page.page_id}: {where} holds a line break, which an annotation file cannot keep")
+            raise InputError(page.page_id, f"{where} holds a line break, which an annotation file cannot keep")
     return "\n".join(header + body) + "\n"
 
 
@@ -69,21 +69,21 @@ def read_annotated_pages(path: str | Path) -> Iterator[Page]:
         with open_text(path) as handle:  # universal newlines: an editor's CRLF reads as LF
             text = handle.read().removeprefix("\ufeff")
     except (OSError, EOFError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: unreadable ({error})") from None
+        raise InputError(path, f"unreadable ({error})") from None
     page: dict | None = None
     for line_no, line in enumerate(text.split("\n"), start=1):
-        where = f"{path}:{line_no}"
+        where = Location(str(path), f"line {line_no}")
         if not line:
             continue
         if line.startswith(PAGE_START):
             if page is not None:
                 yield Page(**page)
-            page = {"page_id": line[len(PAGE_START):].strip() or where, "lines": [], "labels": [], "extra": {LABELED_BY_HAND: True}}
+            page = {"page_id": line[len(PAGE_START):].strip() or str(where), "lines": [], "labels": [], "extra": {LABELED_BY_HAND: True}}
         elif page is None:
-            raise InputError(f"{where}: text before the first page header ('{PAGE_START} <page id>')")
+            raise InputError(where, f"text before the first page header ('{PAGE_START} <page id>')")
         elif line.startswith(HEADER_START):
             if page["lines"]:
-                raise InputError(f"{where}: header line inside a page; headers go right after the '{PAGE_START}' line")
+                raise InputError(where, f"header line inside a page; headers go right after the '{PAGE_START}' line")
             key, value = _header(line, where)
             page[key] = value
         else:
@@ -94,21 +94,21 @@ def read_annotated_pages(path: str | Path) -> Iterator[Page]:
         yield Page(**page)
 
 
-def _header(line: str, where: str) -> tuple[str, str | None]:
+def _header(line: str, where: Location) -> tuple[str, str | None]:
     key, colon, value = line[len(HEADER_START):].partition(":")
     key = key.strip()
     if not colon or key not in HEADER_KEYS:
-        raise InputError(f"{where}: header must be '{HEADER_START} key: value' with key one of {', '.join(HEADER_KEYS)}")
+        raise InputError(where, f"header must be '{HEADER_START} key: value' with key one of {', '.join(HEADER_KEYS)}")
     return key, value.strip() or None
 
 
-def _marked_line(line: str, where: str) -> tuple[str | None, str]:
+def _marked_line(line: str, where: Location) -> tuple[str | None, str]:
     marker, text = line[:2], line[2:]
     if marker not in LABEL_OF_MARKER:
-        raise InputError(f"{where}: unknown marker {marker!r}; a page line starts with 'C|' (content), '-|' (chrome) or ' |' (blank)")
+        raise InputError(where, f"unknown marker {marker!r}; a page line starts with 'C|' (content), '-|' (chrome) or ' |' (blank)")
     label = LABEL_OF_MARKER[marker]
     if label is None and not is_blank(text):
-        raise InputError(f"{where}: blank marker ' |' on a line with text; mark it 'C|' or '-|'")
+        raise InputError(where, "blank marker ' |' on a line with text; mark it 'C|' or '-|'")
     if label is not None and is_blank(text):
-        raise InputError(f"{where}: marker {marker!r} on a blank line; mark it ' |'")
+        raise InputError(where, f"marker {marker!r} on a blank line; mark it ' |'")
     return label, text

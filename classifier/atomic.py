@@ -1,8 +1,16 @@
-"""Atomic file output: write beside the target, then rename, so no half-written file is left."""
+"""Atomic file output: write beside the target, then rename, so no half-written file is left.
+
+A process killed while writing (SIGKILL, power loss) cannot remove its temporary file. The
+temporary file's name says which process wrote it (``.out.jsonl.<host>-<pid>.<random>.tmp``),
+so the next write of the same target removes those of processes of this host that are gone.
+"""
 
 from __future__ import annotations
 
+import glob
 import os
+import re
+import socket
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +22,8 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; move it onto ``path`` on success."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_stale_temporaries(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{_writer()}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -24,6 +33,33 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove the temporary files of ``path`` left by processes of this host that no longer
+    run; return them."""
+    pattern = re.compile(re.escape(f".{path.name}.{socket.gethostname()}-") + r"(\d+)\.[^.]+\.tmp")
+    stale = []
+    for candidate in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        match = pattern.fullmatch(candidate.name)
+        if match and not _running(int(match.group(1))):
+            candidate.unlink(missing_ok=True)
+            stale.append(candidate)
+    return stale
+
+
+def _writer() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _umask() -> int:

@@ -21,13 +21,18 @@ import typer
 
 from classifier.annotation import format_page
 from classifier.atomic import atomic_output
-from classifier.io import ENCODING, InputFormat, OutputFormat, input_files, page_writer, read_pages
+from classifier.io import ENCODING, InputFormat, OutputFormat, input_files, page_writer
 from classifier.labeled import InputError
+from classifier.limits import DEFAULT_MAX_LINE_CHARS, DEFAULT_MAX_LINES, Limits
 from classifier.persistence import ModelError
 from classifier.pipeline import (
     DEFAULT_BATCH_PAGES, ClassifyOptions, ReadOptions, Summary, classify_stream, dask_client, plan_shards, run_shards,
-    site_counts_of,
+    site_counts_of, write_errors,
 )
+
+# Exit codes: 1 the run failed (nothing written), 2 a bad model or command line, 3 some inputs
+# or records were rejected while the rest were written (unless --skip-errors).
+EXIT_REJECTED = 3
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Label every line of scraped pages as content or chrome.")
 
@@ -43,6 +48,17 @@ INPUT_FORMAT = typer.Option(
     InputFormat.auto, help="How to read inputs; auto goes by file extension (.jsonl, .html, .warc/.wet[.gz], .parquet, else text)."
 )
 TEXT_FIELD = typer.Option("text", help="JSONL field or Parquet column holding the page text (a JSONL 'lines' list is used when present).")
+MAX_LINES = typer.Option(
+    DEFAULT_MAX_LINES, min=1, help="Lines of a page that are classified; the lines after them are dropped, and the page's record says so."
+)
+MAX_LINE_CHARS = typer.Option(
+    DEFAULT_MAX_LINE_CHARS, min=1, help="Characters a line keeps; a longer line is cut, and the page's record says so."
+)
+FAIL_ON_ERROR = typer.Option(
+    True, "--fail-on-error/--skip-errors",
+    help="When inputs or records are rejected (the others are still classified and written): exit with code "
+    f"{EXIT_REJECTED} (default), or report them and exit 0.",
+)
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -63,18 +79,25 @@ def _load_model(model: Optional[Path], trust_model: bool = False):
         fail(str(error), code=2)
 
 
-def _note_encoding(page) -> None:
+def _note_reading(page, limits: Limits) -> None:
+    """A note on stderr when a page was not UTF-8, or the limits truncated it."""
     if ENCODING in page.extra:
         typer.echo(f"note: {page.page_id}: not UTF-8, read as {page.extra[ENCODING]}", err=True)
+    truncated = limits.describe(page)
+    if truncated:
+        typer.echo(f"note: {page.page_id}: truncated: {truncated}", err=True)
 
 
-def _finish(summary, started: float) -> None:
-    """Every rejected input or record on a line of its own, then the summary; exit 1 if any."""
-    for message in summary.errors:
-        typer.echo(f"error: {message}", err=True)
+def _finish(summary: Summary, started: float, fail_on_error: bool, errors_file: Optional[Path] = None) -> None:
+    """Every rejected input or record on a line of its own (and in ``errors_file``), then the
+    summary; exit EXIT_REJECTED if any was rejected and ``fail_on_error``."""
+    for error in summary.errors:
+        typer.echo(f"error: {error}", err=True)
+    if errors_file is not None:
+        write_errors(summary.errors, errors_file)
     typer.echo(summary.describe(time.perf_counter() - started), err=True)
-    if summary.errors:
-        raise typer.Exit(1)
+    if summary.errors and fail_on_error:
+        raise typer.Exit(EXIT_REJECTED)
 
 
 def _progress_bar(show: Optional[bool], **kwargs):
@@ -113,10 +136,23 @@ def predict(
         "local cluster of --workers processes (pip install '.[dask]'). Workers read inputs and write outputs by path.",
     ),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr (default: when it is a terminal)."),
+    max_lines: int = MAX_LINES,
+    max_line_chars: int = MAX_LINE_CHARS,
+    errors: Optional[Path] = typer.Option(
+        None, "--errors", dir_okay=False,
+        help="Write the rejected inputs and records here as JSONL ({id, input, record, reason}). With --output-dir "
+        "each input's go to <output-dir>/<input>.errors.jsonl instead.",
+    ),
+    fail_on_error: bool = FAIL_ON_ERROR,
 ) -> None:
-    """Label every line of the given pages content or chrome, with p(content)."""
+    """Label every line of the given pages content or chrome, with p(content).
+
+    Bad inputs and records (binary files, malformed JSON, a cut gzip or WARC) are reported on
+    stderr, one line each, and the rest are still classified and written."""
     if output is not None and output_dir is not None:
         fail("give --output or --output-dir, not both")
+    if errors is not None and output_dir is not None:
+        fail("with --output-dir each input's errors go to <output-dir>/<input>.errors.jsonl; drop --errors")
     if dask is not None and output_dir is None:
         fail("--dask writes one output per input file: give --output-dir")
     if format == OutputFormat.parquet and output is None and output_dir is None:
@@ -125,28 +161,29 @@ def predict(
         fail(f"{output}: the file name and --format {format.value} disagree; name a parquet output *.parquet and give --format parquet")
     _load_model(model, trust_model)  # a bad or untrusted model fails here, before any input is read
     started = time.perf_counter()
-    read = ReadOptions(input_format, text_field)
+    read = ReadOptions(input_format, text_field, Limits(max_lines, max_line_chars))
     options = ClassifyOptions(model, threshold, batch_pages, trust_model)
     if output_dir is None:
-        _predict_stream(inputs, read, options, format, output, workers, count_sites and "-" not in inputs, progress, started)
+        summary = _predict_stream(inputs, read, options, format, output, workers, count_sites and "-" not in inputs, progress)
     else:
-        _predict_shards(inputs, read, options, format, output_dir, workers, count_sites, dask, progress, started)
+        summary = _predict_shards(inputs, read, options, format, output_dir, workers, count_sites, dask, progress)
+    _finish(summary, started, fail_on_error, errors)
 
 
-def _predict_stream(inputs, read, options, output_format, output, workers, count_sites, progress, started) -> None:
+def _predict_stream(inputs, read, options, output_format, output, workers, count_sites, progress) -> Summary:
     site_counts = site_counts_of(inputs, read) if count_sites else None
     summary = Summary()
-    pages = read_pages(inputs, input_format=read.input_format, text_field=read.text_field, errors=summary.errors)
+    pages = read.pages(inputs, errors=summary.errors)
     with page_writer(output, output_format) as writer, _progress_bar(progress, unit=" pages") as bar:
         for page, predictions in classify_stream(pages, options, workers=workers, site_counts=site_counts):
-            _note_encoding(page)
+            _note_reading(page, read.limits)
             writer.write(page, predictions)
             summary.add(page, predictions)
             bar.update()
-    _finish(summary, started)
+    return summary
 
 
-def _predict_shards(inputs, read, options, output_format, output_dir, workers, count_sites, dask, progress, started) -> None:
+def _predict_shards(inputs, read, options, output_format, output_dir, workers, count_sites, dask, progress) -> Summary:
     if "-" in inputs:
         fail("--output-dir writes one output per input file; stdin (-) has none")
     try:
@@ -161,11 +198,10 @@ def _predict_shards(inputs, read, options, output_format, output_dir, workers, c
     except (ImportError, OSError) as error:
         fail(f"cannot start Dask ({error}); pip install '.[dask]' and check the scheduler address")
     with client, _progress_bar(progress, total=len(shards) - finished, unit=" shards") as bar:
-        summary = run_shards(
+        return run_shards(
             shards, read, options, output_format, workers=workers, dask_client=client if dask else None,
             site_counts=count_sites, done=lambda shard, shard_summary: bar.update(),
         )
-    _finish(summary, started)
 
 
 @app.command()
@@ -176,24 +212,27 @@ def annotate(
     trust_model: bool = TRUST_MODEL,
     input_format: InputFormat = INPUT_FORMAT,
     text_field: str = TEXT_FIELD,
+    max_lines: int = MAX_LINES,
+    max_line_chars: int = MAX_LINE_CHARS,
+    fail_on_error: bool = FAIL_ON_ERROR,
 ) -> None:
     """Write the pages' lines behind the model's labels (C| content, -| chrome, ' |' blank)
     for a person to correct in an editor; train and evaluate read the file back with --data."""
     _load_model(model, trust_model)
     started = time.perf_counter()
     summary = Summary()
-    pages = read_pages(inputs, input_format=input_format, text_field=text_field, errors=summary.errors)
+    read = ReadOptions(input_format, text_field, Limits(max_lines, max_line_chars))
     with atomic_output(out) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-        for page, predictions in classify_stream(pages, ClassifyOptions(model, trust_model=trust_model)):
-            _note_encoding(page)
+        for page, predictions in classify_stream(read.pages(inputs, summary.errors), ClassifyOptions(model, trust_model=trust_model)):
+            _note_reading(page, read.limits)
             try:
                 text = format_page(page, [label for label, _ in predictions])
-            except ValueError as error:  # a line break inside a line of a JSONL record
-                summary.errors.append(str(error))
+            except InputError as error:  # a line break inside a line of a JSONL record
+                summary.errors.append(error)
             else:
                 handle.write(text)
                 summary.add(page, predictions)
-    _finish(summary, started)
+    _finish(summary, started, fail_on_error)
 
 
 SYNTHETIC = typer.Option(

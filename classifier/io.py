@@ -17,10 +17,13 @@ import enum
 import gzip
 import io
 import json
+import re
 import sys
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Protocol, TextIO
 from urllib.parse import urlsplit
@@ -28,8 +31,10 @@ from urllib.parse import urlsplit
 from classifier.atomic import atomic_output
 from classifier.encoding import UTF8, decode
 from classifier.html import render_html
-from classifier.labeled import InputError, open_text, pages_of_jsonl
+from classifier.labeled import InputError, Location, open_bytes, pages_of_jsonl
+from classifier.limits import TRUNCATED, Limits
 from classifier.page import CONTENT, Page
+from classifier.sniff import not_a_page
 
 # What the model says about a page: (label, p_content) per line, (None, None) on blank lines.
 Predictions = list[tuple[str | None, float | None]]
@@ -48,6 +53,8 @@ ENCODING = "encoding"
 # zlib's default level for ``.gz`` outputs: Python's default, 9, takes 1.7 times as long for
 # a file 1% smaller (measured on JSONL output of the shared data's pages).
 GZIP_LEVEL = 6
+# Lone surrogates (a JSON "\\ud800" escape decodes to one) cannot be written as UTF-8.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class InputFormat(str, enum.Enum):
@@ -82,12 +89,21 @@ def host_of(url: str | None) -> str | None:
 
 def read_pages(
     inputs: Iterable[str], *, input_format: InputFormat = InputFormat.auto, text_field: str = "text",
-    errors: list[str] | None = None, stdin: TextIO | None = None, skipped: Counter[str] | None = None,
+    errors: list[InputError] | None = None, stdin: TextIO | None = None, skipped: Counter[str] | None = None,
+    limits: Limits = Limits(),
 ) -> Iterator[Page]:
-    """Yield the pages of every input. A bad file or record raises InputError, or, when
-    ``errors`` is given, is reported there in one line while the good ones go on.
-    ``skipped``, when given, counts the WARC records that are not pages, by kind
-    (``request``, ``response image/png``, ...)."""
+    """Yield the pages of every input, each within ``limits`` (``classifier.limits``). A bad
+    file or record raises InputError, or, when ``errors`` is given, is reported there while
+    the good ones go on. ``skipped``, when given, counts the WARC records that are not
+    pages, by kind (``request``, ``response image/png``, ...)."""
+    pages = _pages_of_inputs(inputs, input_format, text_field, errors, stdin, skipped)
+    return (limits.apply(page) for page in pages)
+
+
+def _pages_of_inputs(
+    inputs: Iterable[str], input_format: InputFormat, text_field: str, errors: list[InputError] | None,
+    stdin: TextIO | None, skipped: Counter[str] | None,
+) -> Iterator[Page]:
     for name in inputs:
         try:
             if name == "-":
@@ -99,11 +115,11 @@ def read_pages(
                 except InputError as problem:
                     if errors is None:
                         raise
-                    errors.append(str(problem))
+                    errors.append(problem)
         except InputError as problem:
             if errors is None:
                 raise
-            errors.append(str(problem))
+            errors.append(problem)
 
 
 def input_files(inputs: Iterable[str]) -> list[Path]:
@@ -115,7 +131,7 @@ def input_files(inputs: Iterable[str]) -> list[Path]:
 def _files_of(path: Path) -> list[Path]:
     """A file, or a folder's files (not hidden ones) in name order."""
     if not path.exists():
-        raise InputError(f"{path}: no such file or folder")
+        raise InputError(path, "no such file or folder")
     return sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")) if path.is_dir() else [path]
 
 
@@ -135,7 +151,7 @@ def _format_of(path: Path, input_format: InputFormat) -> InputFormat:
 
 
 def _read_file(
-    path: Path, input_format: InputFormat, text_field: str, errors: list[str] | None, skipped: Counter[str] | None,
+    path: Path, input_format: InputFormat, text_field: str, errors: list[InputError] | None, skipped: Counter[str] | None,
 ) -> Iterator[Page]:
     kind = _format_of(path, input_format)
     # The WARC and Parquet readers are imported when needed: pyarrow takes a while to import.
@@ -151,71 +167,88 @@ def _read_file(
         return
     if kind == InputFormat.jsonl:
         try:
-            handle = open_text(path)
+            handle = open_bytes(path)
         except OSError as error:
-            raise InputError(f"{path}: cannot open ({error.strerror or error})") from None
+            raise InputError(path, f"cannot open ({error.strerror or error})") from None
         with handle:
-            yield from _read_stream(handle, str(path), kind, text_field, errors)
+            yield from pages_of_jsonl(handle, str(path), partial(page_from_record, text_field=text_field), errors)
         return
     try:
         data = path.read_bytes()
         if path.suffix == ".gz":
             data = gzip.decompress(data)
-    except (OSError, EOFError) as error:
-        raise InputError(f"{path}: cannot read ({getattr(error, 'strerror', None) or error})") from None
-    text, encoding = decode(data, html=kind == InputFormat.html)
-    # Checked on the decoded text: UTF-16 files have NUL bytes too.
-    if "\0" in text[:4096]:
-        raise InputError(f"{path}: looks binary (NUL bytes), not a text or HTML page")
-    page = Page(str(path), *render_html(text)) if kind == InputFormat.html else Page(str(path), split_lines(text))
+    except (OSError, EOFError, zlib.error) as error:  # gzip.BadGzipFile is an OSError
+        raise InputError(path, f"cannot read ({getattr(error, 'strerror', None) or error})") from None
+    yield page_of_bytes(data, str(path), html=kind == InputFormat.html)
+
+
+def page_of_bytes(data: bytes, name: str, *, html: bool) -> Page:
+    """The page of a whole text or HTML file, in the encoding ``classifier.encoding`` finds
+    (named in ``page.extra[ENCODING]`` when not UTF-8); InputError for an image, an archive
+    or other binary data."""
+    text, encoding = decode(data, html=html)
+    kind = not_a_page(data, text)
+    if kind is not None:
+        raise InputError(name, f"looks like {kind}, not a text or HTML page")
+    page = Page(name, *render_html(text)) if html else Page(name, split_lines(text))
     if encoding != UTF8:
         page.extra[ENCODING] = encoding
-    yield page
+    return page
 
 
 def _read_stream(
-    handle: TextIO, name: str, input_format: InputFormat, text_field: str, errors: list[str] | None,
+    handle: TextIO, name: str, input_format: InputFormat, text_field: str, errors: list[InputError] | None,
     skipped: Counter[str] | None = None,
 ) -> Iterator[Page]:
+    """The pages of a stream (stdin): read as bytes when it has them, so that text and HTML
+    are decoded as files are."""
     if input_format == InputFormat.parquet:
-        raise InputError(f"{name}: Parquet is read from files only (its index is at the end)")
+        raise InputError(name, "Parquet is read from files only (its index is at the end)")
     if input_format == InputFormat.warc:
         from classifier.warc import pages_of_warc
 
         if not hasattr(handle, "buffer"):
-            raise InputError(f"{name}: WARC input needs a byte stream")
+            raise InputError(name, "WARC input needs a byte stream")
         yield from pages_of_warc(handle.buffer, name, errors, skipped)
         return
+    raw = getattr(handle, "buffer", None)
     try:
-        if input_format in (InputFormat.auto, InputFormat.text):
-            yield Page(name, split_lines(handle.read()))
+        if input_format == InputFormat.jsonl:
+            yield from pages_of_jsonl(raw or handle, name, partial(page_from_record, text_field=text_field), errors)
             return
-        if input_format == InputFormat.html:
-            lines, link_chars = render_html(handle.read())
-            yield Page(name, lines, link_chars)
-            return
-        yield from pages_of_jsonl(handle, name, lambda record, where: page_from_record(record, where, text_field), errors)
+        html = input_format == InputFormat.html
+        if raw is not None:
+            yield page_of_bytes(raw.read(), name, html=html)
+        else:
+            yield Page(name, *render_html(handle.read())) if html else Page(name, split_lines(handle.read()))
     except (UnicodeDecodeError, OSError, EOFError) as error:
-        raise InputError(f"{name}: unreadable ({error})") from None
+        raise InputError(name, f"unreadable ({error})") from None
 
 
-def page_from_record(record: dict, where: str, text_field: str = "text") -> Page:
-    """A page from one JSONL record: its ``lines`` list, else its ``text_field`` string."""
+def page_from_record(record: dict, where: Location, text_field: str = "text") -> Page:
+    """A page from one JSONL record: its ``lines`` list, else its ``text_field`` string.
+    Lone surrogates (from JSON escapes such as "\\ud800") become U+FFFD, as an undecodable
+    byte does: no UTF-8 output could hold them."""
     if not isinstance(record, dict):
-        raise InputError(f"{where}: record is not a JSON object")
+        raise InputError(where, "record is not a JSON object")
     lines = record.get("lines")
     if isinstance(lines, list) and all(isinstance(line, str) for line in lines):
         pass
     elif isinstance(record.get(text_field), str):
         lines = split_lines(record[text_field])
     else:
-        raise InputError(f"{where}: record has neither a '{text_field}' string nor a 'lines' list of strings")
+        raise InputError(where, f"record has neither a '{text_field}' string nor a 'lines' list of strings")
     link_chars = record.get("link_chars")
-    if link_chars is not None and (not isinstance(link_chars, list) or len(link_chars) != len(lines)):
-        raise InputError(f"{where}: 'link_chars' must be a list with one count per line")
+    if link_chars is not None and not (
+        isinstance(link_chars, list) and len(link_chars) == len(lines)
+        and all(type(n) is int and n >= 0 for n in link_chars)  # bools are ints too
+    ):
+        raise InputError(where, "'link_chars' must be a list with one count (a whole number, 0 or more) per line")
+    lines = [_LONE_SURROGATE.sub("\ufffd", line) if not line.isascii() else line for line in lines]
     page_id = record.get("id") or record.get("url") or where
-    url = record.get("url") if isinstance(record.get("url"), str) else None
-    return Page(str(page_id), lines, link_chars, site=record.get("site") or host_of(url), url=url)
+    url = _LONE_SURROGATE.sub("\ufffd", record["url"]) if isinstance(record.get("url"), str) else None
+    site = record.get("site") if isinstance(record.get("site"), str) else None
+    return Page(_LONE_SURROGATE.sub("\ufffd", str(page_id)), lines, link_chars, site=site or host_of(url), url=url)
 
 
 class PageWriter(Protocol):
@@ -286,14 +319,15 @@ class TextPageWriter:
 
 
 def page_record(page: Page, predictions: Predictions) -> dict:
-    """The JSONL output record of a page: ``id``, ``url`` and ``encoding`` when known, ``lines``."""
+    """The JSONL output record of a page: ``id``; ``url``, ``encoding`` and ``truncated``
+    (``classifier.limits``) when known; ``lines``."""
     lines = [
         {"text": line, "label": label, "p_content": None if p is None else round(p, 4)}
         for line, (label, p) in zip(page.lines, predictions)
     ]
     url = {"url": page.url} if page.url is not None else {}
-    encoding = {ENCODING: page.extra[ENCODING]} if ENCODING in page.extra else {}
-    return {"id": page.page_id, **url, **encoding, "lines": lines}
+    notes = {key: page.extra[key] for key in (ENCODING, TRUNCATED) if key in page.extra}
+    return {"id": page.page_id, **url, **notes, "lines": lines}
 
 
 def cleaned_text(lines: list[str], labels: list[str | None]) -> str:

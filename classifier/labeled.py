@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from classifier.atomic import atomic_output
 from classifier.page import Page
@@ -25,8 +27,41 @@ SCORED = "scored"
 LABELED_BY_HAND = "labeled_by_hand"
 
 
+class Location(NamedTuple):
+    """A record of an input: the file (or ``<stdin>``) and the record's place in it
+    (``line 12``, ``row 3``, ``record 5``)."""
+
+    input: str
+    record: str
+
+    def __str__(self) -> str:
+        return f"{self.input}:{self.record}"
+
+
 class InputError(ValueError):
-    """Bad input: the message names the file and the problem, in one line."""
+    """Bad input: a file or a record of one (``where``) and the problem, told in one line
+    (``file: problem``, ``file:line 12: problem``). ``record_id`` is the record's own id,
+    when it has one. ``as_record`` gives the line of an errors file."""
+
+    def __init__(self, where: str | Path | Location, reason: str, record_id: str | None = None) -> None:
+        super().__init__(where, reason, record_id)  # the arguments again when unpickled
+        self.where = where
+        self.reason = reason
+        self.record_id = record_id
+
+    def __str__(self) -> str:
+        named = f" ({self.record_id})" if self.record_id is not None else ""
+        return f"{self.where}{named}: {self.reason}"
+
+    @property
+    def input(self) -> str:
+        return self.where.input if isinstance(self.where, Location) else str(self.where)
+
+    def as_record(self) -> dict:
+        """``{"id", "input", "record", "reason"}``: ``record`` is the place in the input
+        (null for a whole file), ``id`` the record's own id (null when unknown)."""
+        record = self.where.record if isinstance(self.where, Location) else None
+        return {"id": self.record_id, "input": self.input, "record": record, "reason": self.reason}
 
 
 def open_text(path: Path):
@@ -36,20 +71,25 @@ def open_text(path: Path):
     return open(path, encoding="utf-8")
 
 
-def record_page_id(record: dict, where: str) -> str:
+def open_bytes(path: Path):
+    """Open a file for reading bytes, transparently un-gzipping ``*.gz``."""
+    return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
+
+
+def record_page_id(record: dict, where: Location) -> str:
     """The id of a labeled record's page: its ``id``, else ``where`` it was read."""
     return str(record.get("id", where))
 
 
-def page_from_labeled_record(record: dict, where: str) -> Page:
+def page_from_labeled_record(record: dict, where: Location) -> Page:
     """Build a Page from one labeled record; raise InputError naming ``where`` if malformed."""
     if not isinstance(record, dict) or not isinstance(record.get("lines"), list):
-        raise InputError(f"{where}: record has no 'lines' list")
+        raise InputError(where, "record has no 'lines' list")
     if not isinstance(record.get("labels"), list):
-        raise InputError(f"{where}: record has no 'labels' list")
+        raise InputError(where, "record has no 'labels' list")
     scored = record.get(SCORED)
     if scored is not None and not (isinstance(scored, list) and all(isinstance(i, int) for i in scored)):
-        raise InputError(f"{where}: '{SCORED}' must be a list of line indices")
+        raise InputError(where, f"'{SCORED}' must be a list of line indices")
     try:
         return Page(
             page_id=record_page_id(record, where),
@@ -64,51 +104,74 @@ def page_from_labeled_record(record: dict, where: str) -> Page:
             extra={SCORED: scored} if scored is not None else {},
         )
     except ValueError as error:
-        raise InputError(f"{where}: {error}") from None
+        raise InputError(where, str(error)) from None
 
 
-def read_labeled_pages(path: str | Path, errors: list[str] | None = None) -> Iterator[Page]:
+def read_labeled_pages(path: str | Path, errors: list[InputError] | None = None) -> Iterator[Page]:
     """Yield the labeled pages of a JSONL(.gz) file.
 
-    A malformed record raises InputError, unless ``errors`` is given: then its one-line
-    message is appended there and the good records are still yielded.
+    A malformed record raises InputError, unless ``errors`` is given: then it is appended
+    there and the good records are still yielded.
     """
     path = Path(path)
     try:
-        handle = open_text(path)
+        handle = open_bytes(path)
     except OSError as error:
-        raise InputError(f"{path}: cannot open ({error.strerror or error})") from None
+        raise InputError(path, f"cannot open ({error.strerror or error})") from None
     with handle:
         yield from pages_of_jsonl(handle, str(path), page_from_labeled_record, errors)
 
 
 def pages_of_jsonl(
-    handle: Iterable[str], name: str, to_page: Callable[[dict, str], Page], errors: list[str] | None = None
+    lines: Iterable[bytes | str], name: str, to_page: Callable[[dict, Location], Page],
+    errors: list[InputError] | None = None,
 ) -> Iterator[Page]:
-    """Pages from a JSONL stream, ``to_page(record, "name:line")`` building each one.
+    """Pages from the lines of a JSONL stream (bytes, which must be UTF-8, or text),
+    ``to_page(record, where)`` building each one.
 
     A bad record raises InputError naming its file and line, or, when ``errors`` is given,
-    is reported there while the good records go on.
+    is reported there while the good records go on. A stream that cannot be read on (a cut
+    gzip file) raises InputError after the records before the damage.
     """
     try:
-        for line_no, raw in enumerate(handle, start=1):
+        for line_no, raw in enumerate(lines, start=1):
             if not raw.strip():
                 continue
-            where = f"{name}:{line_no}"
+            where = Location(name, f"line {line_no}")
+            record = None
             try:
-                try:
-                    record = json.loads(raw)
-                except json.JSONDecodeError as error:
-                    raise InputError(f"{where}: invalid JSON ({error.msg})") from None
+                record = json.loads(_utf8(raw, where).removeprefix("\ufeff") if line_no == 1 else _utf8(raw, where))
                 page = to_page(record, where)
-            except InputError as problem:
-                if errors is None:
-                    raise
-                errors.append(str(problem))
+            except json.JSONDecodeError as error:
+                problem = InputError(where, f"invalid JSON ({error.msg} at column {error.colno})")
+            except InputError as error:
+                problem = error
+            else:
+                yield page
                 continue
-            yield page
-    except (OSError, EOFError, UnicodeDecodeError) as error:
-        raise InputError(f"{name}: unreadable ({error})") from None
+            problem.record_id = problem.record_id or _record_id(record)
+            if errors is None:
+                raise problem
+            errors.append(problem)
+    except (OSError, EOFError, zlib.error) as error:  # gzip.BadGzipFile is an OSError
+        raise InputError(name, f"unreadable ({error})") from None
+
+
+def _utf8(raw: bytes | str, where: Location) -> str:
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(where, f"not UTF-8 (byte 0x{raw[error.start]:02x} at byte {error.start + 1}); JSONL is UTF-8") from None
+
+
+def _record_id(record) -> str | None:
+    """A record's own id (its ``id``, else its ``url``), for error messages; None when it has none."""
+    if not isinstance(record, dict):
+        return None
+    value = record.get("id") if record.get("id") is not None else record.get("url")
+    return None if value is None else str(value)
 
 
 def labeled_record(page: Page) -> dict:

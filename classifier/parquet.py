@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from classifier.io import Predictions, host_of, page_record, split_lines
-from classifier.labeled import InputError
+from classifier.labeled import InputError, Location
 from classifier.page import Page
 
 # Rows read at a time: with pages of up to a few tens of KB of text, a few MB to hold.
@@ -35,36 +35,37 @@ OUTPUT_SCHEMA = pa.schema([
 KEPT_COLUMNS = ("id", "url")
 
 
-def read_parquet_pages(path: Path, text_field: str = "text", errors: list[str] | None = None) -> Iterator[Page]:
+def read_parquet_pages(path: Path, text_field: str = "text", errors: list[InputError] | None = None) -> Iterator[Page]:
     """The pages of a Parquet file, one per row. A file without a string ``text_field``
     column raises InputError; a row whose text is null raises it too, or, when ``errors``
     is given, is reported there (as ``file:row N``, N counted from 0) while the other rows go on."""
     try:
         parquet = pq.ParquetFile(path)
     except (OSError, pa.ArrowException) as error:
-        raise InputError(f"{path}: not a readable Parquet file ({error})") from None
+        raise InputError(path, f"not a readable Parquet file ({error})") from None
     schema = parquet.schema_arrow
     if text_field not in schema.names:
-        raise InputError(f"{path}: no '{text_field}' column (columns: {', '.join(schema.names)})")
+        raise InputError(path, f"no '{text_field}' column (columns: {', '.join(schema.names)})")
     if not _is_string(schema.field(text_field).type):
-        raise InputError(f"{path}: column '{text_field}' holds {schema.field(text_field).type}, not strings")
+        raise InputError(path, f"column '{text_field}' holds {schema.field(text_field).type}, not strings")
     columns = [text_field, *(name for name in KEPT_COLUMNS if name in schema.names and name != text_field)]
     row = 0
     try:
         for batch in parquet.iter_batches(batch_size=READ_BATCH_ROWS, columns=columns):
             for record in batch.to_pylist():
-                where = f"{path}:row {row}"
+                where = Location(str(path), f"row {row}")
                 row += 1
                 try:
                     page = _page_of_row(record, where, text_field)
                 except InputError as problem:
                     if errors is None:
                         raise
-                    errors.append(str(problem))
+                    problem.record_id = _id_of(record)
+                    errors.append(problem)
                     continue
                 yield page
     except (OSError, pa.ArrowException) as error:
-        raise InputError(f"{path}: unreadable after row {row} ({error})") from None
+        raise InputError(path, f"unreadable after row {row} ({error})") from None
 
 
 def _is_string(column_type: pa.DataType) -> bool:
@@ -74,14 +75,18 @@ def _is_string(column_type: pa.DataType) -> bool:
     return pa.types.is_string(column_type) or pa.types.is_large_string(column_type)
 
 
-def _page_of_row(record: dict, where: str, text_field: str) -> Page:
+def _page_of_row(record: dict, where: Location, text_field: str) -> Page:
     text = record[text_field]
     if text is None:
-        raise InputError(f"{where}: '{text_field}' is null")
+        raise InputError(where, f"'{text_field}' is null")
     url = record.get("url") if isinstance(record.get("url"), str) else None
-    page_id = record.get("id")
-    page_id = str(page_id) if page_id is not None else url or where
-    return Page(page_id, split_lines(text), site=host_of(url), url=url)
+    return Page(_id_of(record) or str(where), split_lines(text), site=host_of(url), url=url)
+
+
+def _id_of(record: dict) -> str | None:
+    """A row's ``id``, else its ``url``, as a string; None when it has neither."""
+    value = record.get("id") if record.get("id") is not None else record.get("url")
+    return None if value is None else str(value)
 
 
 class ParquetPageWriter:

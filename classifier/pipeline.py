@@ -16,6 +16,8 @@ the output does not depend on batch size, worker count or scheduling either.
 
 from __future__ import annotations
 
+import itertools
+import json
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -26,9 +28,12 @@ from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
+from classifier.atomic import atomic_output
 from classifier.io import (
     HTML_SUFFIXES, JSONL_SUFFIXES, PARQUET_SUFFIXES, WARC_SUFFIXES, InputFormat, OutputFormat, Predictions, page_writer, read_pages,
 )
+from classifier.labeled import InputError
+from classifier.limits import TRUNCATED, Limits
 from classifier.page import CONTENT, Page
 from classifier.site_counts import SiteCounts, merge_all
 
@@ -45,6 +50,7 @@ INPUT_SUFFIXES = sorted(
     {*JSONL_SUFFIXES, *HTML_SUFFIXES, *(suffix + ".gz" for suffix in HTML_SUFFIXES), *WARC_SUFFIXES, *PARQUET_SUFFIXES, ".txt", ".txt.gz", ".gz"},
     key=len, reverse=True,
 )
+ERRORS_SUFFIX = ".errors.jsonl"
 OUTPUT_SUFFIXES = {
     OutputFormat.jsonl: ".jsonl.gz", OutputFormat.text: ".txt.gz", OutputFormat.annotated: ".annotated.txt.gz",
     OutputFormat.parquet: ".parquet",
@@ -55,6 +61,11 @@ OUTPUT_SUFFIXES = {
 class ReadOptions:
     input_format: InputFormat = InputFormat.auto
     text_field: str = "text"
+    limits: Limits = Limits()
+
+    def pages(self, inputs: Iterable[str], errors: list[InputError]) -> Iterator[Page]:
+        """The pages of ``inputs``; bad inputs and records go to ``errors``."""
+        return read_pages(inputs, input_format=self.input_format, text_field=self.text_field, errors=errors, limits=self.limits)
 
 
 @dataclass(frozen=True)
@@ -70,30 +81,35 @@ class ClassifyOptions:
 
 @dataclass
 class Summary:
-    """What a run did: pages, lines, content lines, and the inputs or records it rejected."""
+    """What a run did: pages, lines, content lines, pages the limits truncated, and the
+    inputs or records it rejected."""
 
     pages: int = 0
     lines: int = 0
     content_lines: int = 0
-    errors: list[str] = field(default_factory=list)
+    truncated: int = 0
+    errors: list[InputError] = field(default_factory=list)
 
     def add(self, page: Page, predictions: Predictions) -> None:
         self.pages += 1
         self.lines += len(page.lines)
         self.content_lines += sum(label == CONTENT for label, _ in predictions)
+        self.truncated += TRUNCATED in page.extra
 
     def merge(self, other: Summary) -> None:
         self.pages += other.pages
         self.lines += other.lines
         self.content_lines += other.content_lines
+        self.truncated += other.truncated
         self.errors.extend(other.errors)
 
     def describe(self, seconds: float) -> str:
         content_share = self.content_lines / self.lines if self.lines else 0.0
         rate = self.lines / seconds if seconds > 0 else 0.0
+        truncated = f"{self.truncated:,} page(s) truncated by the limits; " if self.truncated else ""
         return (
             f"{self.pages:,} page(s), {self.lines:,} lines ({content_share:.1%} content) in {seconds:.1f} s "
-            f"({rate:,.0f} lines/s); {len(self.errors)} input(s) or record(s) rejected"
+            f"({rate:,.0f} lines/s); {truncated}{len(self.errors):,} input(s) or record(s) rejected"
         )
 
 
@@ -126,14 +142,17 @@ def classify_stream(
     pages: Iterable[Page], options: ClassifyOptions, *, workers: int = 1, site_counts: SiteCounts | None = None,
 ) -> Iterator[tuple[Page, Predictions]]:
     """(page, predictions) for every page, in input order. With ``workers`` > 1 batches go to
-    worker processes, at most BATCHES_IN_FLIGHT_PER_WORKER per worker at a time."""
-    if workers <= 1:
-        for batch in batches(pages, options.batch_pages):
+    worker processes, at most BATCHES_IN_FLIGHT_PER_WORKER per worker at a time; an input of
+    one batch is classified here (starting workers takes seconds)."""
+    in_batches = batches(pages, options.batch_pages)
+    first = list(itertools.islice(in_batches, 2))
+    if workers <= 1 or len(first) < 2:
+        for batch in itertools.chain(first, in_batches):
             yield from zip(batch, classify_batch(batch, options, site_counts))
         return
     with process_pool(workers, site_counts) as pool:
         in_flight: deque = deque()
-        for batch in batches(pages, options.batch_pages):
+        for batch in itertools.chain(first, in_batches):
             in_flight.append((batch, pool.submit(_classify_in_worker, batch, options)))
             if len(in_flight) >= workers * BATCHES_IN_FLIGHT_PER_WORKER:
                 batch, future = in_flight.popleft()
@@ -165,19 +184,24 @@ def _classify_in_worker(pages: Sequence[Page], options: ClassifyOptions) -> list
 
 def site_counts_of(inputs: Iterable[str], read: ReadOptions) -> SiteCounts:
     """Pass one over inputs read in this process (errors are reported by pass two)."""
-    return SiteCounts.of_pages(read_pages(inputs, input_format=read.input_format, text_field=read.text_field, errors=[])).pruned()
+    return SiteCounts.of_pages(read.pages(inputs, errors=[])).pruned()
 
 
 # ----- shards -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Shard:
+    """An input file and its output; the inputs or records of it that were rejected go to
+    ``errors`` (written only when there are some)."""
+
     source: str
     output: Path
+    errors: Path
 
 
 def plan_shards(files: Sequence[Path], out_dir: Path, output_format: OutputFormat) -> list[Shard]:
-    """One output per input file, named after it; two inputs with one output name are an error."""
+    """One output per input file, named after it (``part-0.jsonl`` -> ``part-0.jsonl.gz``,
+    its errors ``part-0.errors.jsonl``); two inputs with one output name are an error."""
     shards, seen = [], {}
     for file in files:
         name = file.name
@@ -186,25 +210,37 @@ def plan_shards(files: Sequence[Path], out_dir: Path, output_format: OutputForma
         if output in seen:
             raise ValueError(f"{seen[output]} and {file} would both be written to {output}; rename one")
         seen[output] = file
-        shards.append(Shard(str(file), output))
+        shards.append(Shard(str(file), output, out_dir / (stem + ERRORS_SUFFIX)))
     return shards
 
 
 def count_shard(shard: Shard, read: ReadOptions) -> SiteCounts:
     """Map step of pass one: the shard's counts, not pruned (a line seen once here may be seen
     again in another shard)."""
-    return SiteCounts.of_pages(read_pages([shard.source], input_format=read.input_format, text_field=read.text_field, errors=[]))
+    return SiteCounts.of_pages(read.pages([shard.source], errors=[]))
 
 
 def classify_shard(shard: Shard, read: ReadOptions, options: ClassifyOptions, output_format: OutputFormat, site_counts: SiteCounts | None) -> Summary:
-    """Pass two for one shard: classify it and write its output atomically."""
+    """Pass two for one shard: classify it and write its output atomically, and its errors
+    file, when it has errors, just before (so a finished output always has its errors)."""
     summary = Summary()
-    pages = read_pages([shard.source], input_format=read.input_format, text_field=read.text_field, errors=summary.errors)
+    pages = read.pages([shard.source], errors=summary.errors)
     with page_writer(shard.output, output_format) as writer:
         for page, predictions in classify_stream(pages, options, site_counts=site_counts):
             writer.write(page, predictions)
             summary.add(page, predictions)
+        shard.errors.unlink(missing_ok=True)
+        if summary.errors:
+            write_errors(summary.errors, shard.errors)
     return summary
+
+
+def write_errors(errors: Sequence[InputError], path: Path) -> None:
+    """The errors file: one JSON object per rejected input or record (``InputError.as_record``),
+    written atomically."""
+    with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as out:
+        for error in errors:
+            out.write(json.dumps(error.as_record(), ensure_ascii=False) + "\n")
 
 
 def run_shards(

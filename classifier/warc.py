@@ -28,7 +28,7 @@ from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 from classifier.encoding import UTF8, decode
 from classifier.html import render_html
 from classifier.io import ENCODING, host_of, split_lines
-from classifier.labeled import InputError
+from classifier.labeled import InputError, Location
 from classifier.page import Page
 
 # Media types of responses read as HTML (the HTTP Content-Type without its parameters).
@@ -47,18 +47,18 @@ class _UnreadableRecord(Exception):
     """A record whose HTTP headers cannot be parsed: the records after it can still be read."""
 
 
-def read_warc_pages(path: Path, errors: list[str] | None = None, skipped: Counter[str] | None = None) -> Iterator[Page]:
+def read_warc_pages(path: Path, errors: list[InputError] | None = None, skipped: Counter[str] | None = None) -> Iterator[Page]:
     """The pages of a WARC or WET file; see ``pages_of_warc``."""
     try:
         handle = open(path, "rb")
     except OSError as error:
-        raise InputError(f"{path}: cannot open ({error.strerror or error})") from None
+        raise InputError(path, f"cannot open ({error.strerror or error})") from None
     with handle:
         yield from pages_of_warc(handle, str(path), errors, skipped)
 
 
 def pages_of_warc(
-    raw: BinaryIO, name: str, errors: list[str] | None = None, skipped: Counter[str] | None = None,
+    raw: BinaryIO, name: str, errors: list[InputError] | None = None, skipped: Counter[str] | None = None,
 ) -> Iterator[Page]:
     """The pages of a WARC/WET byte stream (a file, or stdin), ``name`` naming it in messages.
 
@@ -74,9 +74,10 @@ def pages_of_warc(
             try:
                 page = _page_of_record(record)
             except _UnreadableRecord as unreadable:
+                problem = InputError(Location(name, f"record {complete + 1}"), str(unreadable), record.record_id)
                 if errors is None:
-                    raise InputError(f"{name}: {unreadable}") from None
-                errors.append(f"{name}: {unreadable}")
+                    raise problem from None
+                errors.append(problem)
                 complete += 1
                 continue
             complete += 1
@@ -92,7 +93,7 @@ def pages_of_warc(
     else:
         problem = stream.problem()
     if problem:
-        raise InputError(f"{name}: {problem}, after {complete} complete record(s)")
+        raise InputError(name, f"{problem}, after {complete} complete record(s)")
 
 
 def _decompressed(raw: BinaryIO) -> BinaryIO:
@@ -154,7 +155,7 @@ def _page_of_record(record: WarcRecord) -> Page | None:
         try:
             record.parse_http()
         except OSError as error:
-            raise _UnreadableRecord(f"record {record.record_id}: unreadable HTTP headers ({error})") from None
+            raise _UnreadableRecord(f"unreadable HTTP headers ({error})") from None
         if (record.http_content_type or "").lower() in HTML_MEDIA_TYPES:
             text, encoding = decode(_read_block(record), html=True)
             return _page(record, *render_html(text), encoding=encoding)

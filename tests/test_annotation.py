@@ -63,7 +63,7 @@ def test_bad_lines_name_file_and_line(tmp_path, text, line_no, message):
     path = write(tmp_path, text)
     with pytest.raises(InputError, match=message) as raised:
         list(read_annotated_pages(path))
-    assert str(raised.value).startswith(f"{path}:{line_no}: ")
+    assert str(raised.value).startswith(f"{path}:line {line_no}: ")
     assert "\n" not in str(raised.value)
 
 

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from classifier.annotation import read_annotated_pages
-from classifier.cli import app
+from classifier.cli import EXIT_REJECTED, app
 from classifier.labeled import read_labeled_pages
 from classifier.persistence import file_sha256
 from tests.paths import GOLD, SEEDS
@@ -86,12 +86,12 @@ def test_bad_inputs_are_reported_and_good_ones_still_written(tiny_model, tmp_pat
     records.write_text('{"id": "good", "text": "Home\\nSome article text here."}\n{"id": "bad", "lines": 3}\nnot json\n')
     out = tmp_path / "out.jsonl"
     result = runner.invoke(app, ["predict", str(records), str(tmp_path / "missing.txt"), "--model", str(tiny_model), "-o", str(out)])
-    assert result.exit_code == 1
+    assert result.exit_code == EXIT_REJECTED
     assert "Traceback" not in result.output
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 3
-    assert any("pages.jsonl:2" in e and "'lines'" in e for e in errors)
-    assert any("pages.jsonl:3" in e and "invalid JSON" in e for e in errors)
+    assert any("pages.jsonl:line 2 (bad)" in e and "'lines'" in e for e in errors)
+    assert any("pages.jsonl:line 3" in e and "invalid JSON" in e for e in errors)
     assert any("missing.txt" in e for e in errors)
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["good"]
 

@@ -137,8 +137,8 @@ def test_a_warc_cut_anywhere_in_its_last_record_gives_the_pages_before_and_one_e
         path.write_bytes(whole[:cut])
         errors = []
         pages = list(read_pages([str(path)], errors=errors))
-        assert len(errors) == 1 and errors[0].startswith(f"{path}: "), (cut, errors)
-        assert "truncated" in errors[0] or "gzip" in errors[0], (cut, errors)
+        assert len(errors) == 1 and str(errors[0]).startswith(f"{path}: "), (cut, errors)
+        assert "truncated" in errors[0].reason or "gzip" in errors[0].reason, (cut, errors)
         assert pages[0].page_id == record_id(2), cut
         # The cut page itself is given only when the cut spared its whole block.
         assert [page.lines for page in pages[1:]] in ([], [render_html(ARABIC_HTML)[0]]), cut
@@ -158,7 +158,7 @@ def test_a_file_that_is_not_a_warc_is_named_in_one_error(tmp_path):
     path.write_text("These are my notes about the crawl.\nNot a WARC file at all.\n", encoding="utf-8")
     errors = []
     assert list(read_pages([str(path)], errors=errors)) == []
-    assert len(errors) == 1 and errors[0].startswith(f"{path}: ")
+    assert len(errors) == 1 and str(errors[0]).startswith(f"{path}: ")
 
 
 def test_a_record_with_unreadable_http_headers_is_reported_and_the_next_ones_read(tmp_path):
@@ -170,7 +170,10 @@ def test_a_record_with_unreadable_http_headers_is_reported_and_the_next_ones_rea
     errors = []
     pages = list(read_pages([str(path)], errors=errors))
     assert [page.page_id for page in pages] == [record_id(2), record_id(5)]
-    assert len(errors) == 1 and errors[0].startswith(f"{path}: record {record_id(9)}: unreadable HTTP headers")
+    assert len(errors) == 1 and str(errors[0]).startswith(f"{path}:record 3 ({record_id(9)}): unreadable HTTP headers")
+    assert errors[0].as_record() == {
+        "id": record_id(9), "input": str(path), "record": "record 3", "reason": errors[0].reason,
+    }
 
 
 def test_warc_from_stdin(tmp_path):
@@ -182,7 +185,7 @@ def test_warc_from_stdin(tmp_path):
 def test_parquet_cannot_be_read_from_stdin():
     errors = []
     assert list(read_pages(["-"], input_format=InputFormat.parquet, stdin=io.StringIO(""), errors=errors)) == []
-    assert errors == ["<stdin>: Parquet is read from files only (its index is at the end)"]
+    assert [str(error) for error in errors] == ["<stdin>: Parquet is read from files only (its index is at the end)"]
 
 
 def test_arabic_pages_in_windows_1256_warc_responses_read_as_their_html(shared_data, tmp_path):
@@ -223,7 +226,7 @@ def test_parquet_rows_become_pages_keeping_id_and_url(tmp_path):
         ("a", "https://www.alkhaleej.example.ae/1", "alkhaleej.example.ae"), ("c", "https://news.example.com/2", "news.example.com"),
     ]
     assert [page.lines for page in pages] == [["الرئيسية", "", "قال الوزير إن الميزانية ستنمو."], ["Home", "The minister said so."]]
-    assert errors == [f"{path}:row 1: 'text' is null"]
+    assert [str(error) for error in errors] == [f"{path}:row 1 (b): 'text' is null"]
 
 
 def test_parquet_text_field_is_the_column_read(tmp_path):
@@ -238,7 +241,7 @@ def test_parquet_without_the_text_column_is_named_in_one_error(tmp_path):
     write_parquet(path, {"id": ["a"], "content": ["Home"]})
     errors = []
     assert list(read_pages([str(path)], errors=errors)) == []
-    assert errors == [f"{path}: no 'text' column (columns: id, content)"]
+    assert [str(error) for error in errors] == [f"{path}: no 'text' column (columns: id, content)"]
 
 
 def test_a_parquet_text_column_of_categories_is_read(tmp_path):
@@ -259,7 +262,7 @@ def test_unreadable_parquet_is_named_in_one_error(tmp_path, columns, problem):
         write_parquet(path, columns)
     errors = []
     assert list(read_pages([str(path)], errors=errors)) == []
-    assert len(errors) == 1 and errors[0].startswith(f"{path}: {problem}")
+    assert len(errors) == 1 and str(errors[0]).startswith(f"{path}: {problem}")
 
 
 def test_parquet_rows_are_read_in_batches(tmp_path, monkeypatch):
@@ -402,7 +405,7 @@ def test_jsonl_gz_is_read_record_by_record_up_to_a_cut(tmp_path):
     errors = []
     pages = list(read_pages([str(path)], errors=errors))
     assert 40 < len(pages) < 50 and [page.page_id for page in pages] == [f"r{i}" for i in range(len(pages))]
-    assert len(errors) == 1 and errors[0].startswith(f"{path}: unreadable")
+    assert len(errors) == 1 and str(errors[0]).startswith(f"{path}: unreadable")
 
 
 def test_crawl_formats_are_told_by_file_name(tmp_path):

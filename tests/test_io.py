@@ -80,8 +80,9 @@ def test_jsonl_record_problems_are_named(tmp_path):
     errors = []
     pages = list(read_pages([str(path)], errors=errors))
     assert [page.lines for page in pages] == [["ok"]]
-    assert errors[0].startswith(f"{path}:2: ") and "not a JSON object" in errors[0]
-    assert errors[1].startswith(f"{path}:3: ") and "link_chars" in errors[1]
+    assert str(errors[0]) == f"{path}:line 2: record is not a JSON object"
+    assert errors[1].as_record() == {"id": None, "input": str(path), "record": "line 3", "reason": errors[1].reason}
+    assert "link_chars" in errors[1].reason
     with pytest.raises(InputError):
         list(read_pages([str(path)]))
 
@@ -91,7 +92,7 @@ def test_binary_file_is_rejected(tmp_path):
     path.write_bytes(b"\x00\x01\x02")
     errors = []
     assert list(read_pages([str(path)], errors=errors)) == []
-    assert errors == [f"{path}: looks binary (NUL bytes), not a text or HTML page"]
+    assert [str(error) for error in errors] == [f"{path}: looks like binary data, not a text or HTML page"]
 
 
 def test_cleaned_text_keeps_blank_structure_between_content():

@@ -33,7 +33,7 @@ def is_gold_dataset(path: Path) -> bool:
             first = next((line for line in handle if line.strip()), "")
         record = json.loads(first) if first else {}
     except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InputError(f"{path}: not a readable JSONL file ({error})") from None
+        raise InputError(path, f"not a readable JSONL file ({error})") from None
     if not isinstance(record, dict) or "html" not in record:
         return False
     return "gold" in record or record.get("gold_type") == HAND_LABELED
@@ -46,12 +46,12 @@ def expand(paths: Sequence[Path]) -> list[Path]:
         if path.is_dir():
             found = sorted({file for pattern in DATA_PATTERNS for file in path.glob(pattern)})
             if not found:
-                raise InputError(f"{path}: folder holds no .jsonl, .jsonl.gz or .annotated.txt files")
+                raise InputError(path, "folder holds no .jsonl, .jsonl.gz or .annotated.txt files")
             files.extend(found)
         elif path.is_file():
             files.append(path)
         else:
-            raise InputError(f"{path}: no such file or folder")
+            raise InputError(path, "no such file or folder")
     return files
 
 
@@ -74,7 +74,7 @@ def load_pages(paths: Sequence[Path], progress: Callable[[str], None] | None = N
                 progress(f"{file}: {len(file_pages)} labeled pages")
         pages.extend(file_pages)
     if not pages:
-        raise InputError(f"no labeled pages in {', '.join(map(str, paths))}")
+        raise InputError(", ".join(map(str, paths)), "no labeled pages")
     return pages
 
 
