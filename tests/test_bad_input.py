@@ -402,3 +402,17 @@ def test_a_folder_of_100_good_pages_and_20_bad_files_gives_100_records_and_20_er
     assert len(error_lines(result)) == 20
     summary = result.stderr.splitlines()[-1]
     assert summary.startswith("100 page(s), ") and summary.endswith("20 input(s) or record(s) rejected")
+
+
+def test_output_dir_writes_each_inputs_errors_beside_its_output(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "clean.jsonl").write_text(json.dumps({"id": "a", "text": SEED_TEXT}) + "\n", encoding="utf-8")
+    (inputs / "dirty.jsonl").write_text(json.dumps({"id": "b", "text": SEED_TEXT}) + '\n{"id": "c", "text": null}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = predict(inputs, "--output-dir", out)
+    assert result.exit_code == EXIT_REJECTED
+    assert sorted(p.name for p in out.iterdir()) == ["clean.jsonl.gz", "dirty.errors.jsonl", "dirty.jsonl.gz"]
+    [error] = records_of((out / "dirty.errors.jsonl").read_text(encoding="utf-8"))
+    assert error == {"id": "c", "input": str(inputs / "dirty.jsonl"), "record": "line 2", "reason": error["reason"]}
+    assert predict(inputs, "--output-dir", out, "--errors", tmp_path / "e.jsonl").exit_code == 1
