@@ -85,6 +85,15 @@ def test_two_workers_give_the_output_of_one_in_the_same_order(shard_files):
     assert [predictions for _, predictions in shared] == [predictions for _, predictions in alone]
 
 
+def test_an_input_of_one_batch_starts_no_worker_processes(shard_files, monkeypatch):
+    import classifier.pipeline
+
+    pages = pages_of(shard_files)[:8]
+    alone = list(classify_stream(pages, ClassifyOptions(batch_pages=8), workers=1))
+    monkeypatch.setattr(classifier.pipeline, "process_pool", lambda *args: pytest.fail("started workers for one batch"))
+    assert list(classify_stream(pages, ClassifyOptions(batch_pages=8), workers=2)) == alone
+
+
 def shard_outputs(folder: Path) -> dict[str, bytes]:
     return {path.name: gzip.decompress(path.read_bytes()) for path in sorted(folder.glob("*.jsonl.gz"))}
 
