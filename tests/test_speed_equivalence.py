@@ -15,14 +15,12 @@ from hypothesis import strategies as st
 from langdetect import DetectorFactory, LangDetectException, detector_factory
 from sklearn.utils import murmurhash3_32
 
-from classifier import LineClassifier
+from classifier import LineClassifier, ngram_hashing, tree_predict
 from classifier import langdetect_batch as language_module
 from classifier.features import _longest_first, featurize
 from classifier.labeled import read_labeled_pages
 from classifier.language import detect_languages
 from classifier.model import _lexical_document, _matrix
-from classifier.ngram_hashing import hashed_ngrams as _hashed_ngrams
-from classifier.ngram_hashing import murmurhash3_32 as _murmurhash3_32
 from classifier.text import (
     CHAR_CLASS_PATTERNS,
     count_char_classes,
@@ -30,7 +28,6 @@ from classifier.text import (
     key_and_words,
     normalize_line,
 )
-from classifier.tree_predict import tree_probabilities as _tree_probabilities
 from tests.paths import GOLD
 
 ARTICLE_EN = "The minister said on Monday that the budget would grow by four percent next year."
@@ -137,14 +134,14 @@ def assert_same_sparse(actual, expected):
 def test_hashed_ngrams_are_the_vectorizers(model, sample_pages):
     lines = EDGE_TEXTS + [line for page in sample_pages for line in page.lines]
     documents = [_lexical_document(key) for key in dict.fromkeys(map(normalize_line, lines))]
-    assert_same_sparse(_hashed_ngrams(model.vectorizer_, documents), model.vectorizer_.transform(documents))
+    assert_same_sparse(ngram_hashing.hashed_ngrams(model.vectorizer_, documents), model.vectorizer_.transform(documents))
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(), min_size=1, max_size=8))
 def test_hashed_ngrams_are_the_vectorizers_on_any_text(model, lines):
     documents = [_lexical_document(normalize_line(line)) for line in lines]
-    assert_same_sparse(_hashed_ngrams(model.vectorizer_, documents), model.vectorizer_.transform(documents))
+    assert_same_sparse(ngram_hashing.hashed_ngrams(model.vectorizer_, documents), model.vectorizer_.transform(documents))
 
 
 @settings(max_examples=200, deadline=None)
@@ -154,7 +151,7 @@ def test_murmurhash_is_scikit_learns(strings):
     lengths = np.array([len(data) for data in encoded])
     starts = np.cumsum(lengths) - lengths
     expected = [murmurhash3_32(string, seed=0) for string in strings]
-    assert _murmurhash3_32(b"".join(encoded), starts, lengths).tolist() == expected
+    assert ngram_hashing.murmurhash3_32(b"".join(encoded), starts, lengths).tolist() == expected
 
 
 def test_tree_probabilities_are_predict_proba(model, sample_pages):
@@ -162,7 +159,7 @@ def test_tree_probabilities_are_predict_proba(model, sample_pages):
     rows = table["is_blank"].to_numpy() == 0
     for trees, columns in ((model.first_pass_, model.first_pass_columns()), (model.revise_, model.revise_columns())):
         x = _matrix(table.loc[rows], columns)
-        np.testing.assert_array_equal(_tree_probabilities(trees, x), trees.predict_proba(x)[:, 1])
+        np.testing.assert_array_equal(tree_predict.tree_probabilities(trees, x), trees.predict_proba(x)[:, 1])
 
 
 def test_tree_probabilities_at_the_split_thresholds(model):
@@ -175,7 +172,7 @@ def test_tree_probabilities_at_the_split_thresholds(model):
         edges = edges.astype(np.float32)
         values = np.concatenate([edges, np.nextafter(edges, -np.inf), np.nextafter(edges, np.inf)])
         x[: len(values), feature] = values
-    np.testing.assert_array_equal(_tree_probabilities(trees, x), trees.predict_proba(x)[:, 1])
+    np.testing.assert_array_equal(tree_predict.tree_probabilities(trees, x), trees.predict_proba(x)[:, 1])
 
 
 @settings(max_examples=300, deadline=None)
