@@ -2,8 +2,9 @@
 
 In: one page per row, its text in a string column (``text`` unless told otherwise), with the
 ``id`` and ``url`` columns kept when the file has them. Out: one row per classified page,
-``id``, ``url``, ``encoding`` and ``lines``, a list of ``{text, label, p_content}``: the
-fields of the JSONL output, in the same order, with the same values.
+``id``, ``url``, ``encoding``, ``truncated`` (``classifier.limits``) and ``lines``, a list
+of ``{text, label, p_content}``: the fields of the JSONL output, in the same order, with the
+same values.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ OUTPUT_SCHEMA = pa.schema([
     pa.field("id", pa.string(), nullable=False),
     pa.field("url", pa.string()),
     pa.field("encoding", pa.string()),
+    pa.field("truncated", pa.struct([("lines_dropped", pa.int64()), ("lines_cut", pa.int64())])),
     pa.field("lines", pa.list_(LINE_TYPE), nullable=False),
 ])
 # The columns a page is read from, besides the text.

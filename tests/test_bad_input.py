@@ -15,6 +15,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
@@ -316,7 +317,11 @@ def test_limits_are_options(tmp_path):
     assert result.exit_code == 0, result.output
     [record] = records_of(result.stdout)
     assert [line["text"] for line in record["lines"]] == [line[:20] for line in SEED_LINES[:3]]
-    assert record["truncated"]["lines_dropped"] == len(SEED_LINES) - 3
+    assert record["truncated"] == {"lines_dropped": len(SEED_LINES) - 3, "lines_cut": 1}
+    out = tmp_path / "out.parquet"
+    assert predict(path, "--max-lines", "3", "--max-line-chars", "20", "--format", "parquet", "-o", out).exit_code == 0
+    [row] = pq.read_table(out).to_pylist()
+    assert row["truncated"] == record["truncated"] and row["lines"] == record["lines"]
 
 
 @pytest.mark.parametrize(("name", "html", "expected"), [

@@ -342,7 +342,10 @@ def test_parquet_in_classified_parquet_out(parquet_input, classified, tmp_path, 
     assert [[line["label"] for line in row["lines"]] for row in rows] == [[label for label, _ in predictions] for _, predictions in classified]
     # The same values as the JSONL output, field for field.
     jsonl = [page_record(page, predictions) for page, predictions in classified]
-    assert rows == [{"id": r["id"], "url": r.get("url"), "encoding": r.get("encoding"), "lines": r["lines"]} for r in jsonl]
+    assert rows == [
+        {"id": r["id"], "url": r.get("url"), "encoding": r.get("encoding"), "truncated": r.get("truncated"), "lines": r["lines"]}
+        for r in jsonl
+    ]
 
 
 def test_parquet_output_is_deterministic_and_reads_back_as_input(classified, tmp_path):
