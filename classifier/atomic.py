@@ -7,6 +7,7 @@ so the next write of the same target removes those of processes of this host tha
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
 import re
@@ -19,9 +20,19 @@ from pathlib import Path
 
 @contextmanager
 def atomic_output(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path in the target's folder; move it onto ``path`` on success."""
+    """Yield a temporary path in the target's folder; move it onto ``path`` on success.
+
+    A target that exists and is not a regular file (``/dev/stdout``, a named pipe, a
+    device) is yielded itself: it cannot be replaced, and a stream has no half-written state
+    to avoid."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and not path.is_file():
+        yield path
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as error:  # a file where a folder of the path should be
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), error.filename) from None
     remove_stale_temporaries(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{_writer()}.", suffix=".tmp", dir=path.parent)
     os.close(fd)

@@ -13,7 +13,9 @@ import os
 import shlex
 import sys
 import time
-from contextlib import nullcontext
+from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Optional
 
@@ -100,6 +102,18 @@ def _finish(summary: Summary, started: float, fail_on_error: bool, errors_file: 
         raise typer.Exit(EXIT_REJECTED)
 
 
+@contextmanager
+def _run_failures() -> Iterator[None]:
+    """A failure of the run itself (a full disk, an unwritable output, a worker process
+    killed) as a one-line error; outputs are atomic, so nothing half-written is left."""
+    try:
+        yield
+    except OSError as error:
+        fail(f"{error.filename2 or error.filename or 'output'}: {error.strerror or error}")
+    except BrokenProcessPool:
+        fail("a worker process died (killed, or out of memory); rerun with fewer --workers or a smaller --batch-pages")
+
+
 def _progress_bar(show: Optional[bool], **kwargs):
     """A tqdm bar on stderr; by default only when stderr is a terminal."""
     from tqdm import tqdm
@@ -116,7 +130,9 @@ def predict(
         OutputFormat.jsonl, "--format", help="jsonl: per-line labels; text: cleaned page; annotated: marked lines; parquet: a row per page."
     ),
     threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0, help="p(content) at or above which a line is content (default: the model's)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout; .gz compresses."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", dir_okay=False, help="Write here (atomically) instead of stdout; .gz compresses."
+    ),
     output_dir: Optional[Path] = typer.Option(
         None, "--output-dir", file_okay=False,
         help="Write one output per input file here (part-0.jsonl -> part-0.jsonl.gz), each atomically; a rerun skips those already written.",
@@ -163,11 +179,12 @@ def predict(
     started = time.perf_counter()
     read = ReadOptions(input_format, text_field, Limits(max_lines, max_line_chars))
     options = ClassifyOptions(model, threshold, batch_pages, trust_model)
-    if output_dir is None:
-        summary = _predict_stream(inputs, read, options, format, output, workers, count_sites and "-" not in inputs, progress)
-    else:
-        summary = _predict_shards(inputs, read, options, format, output_dir, workers, count_sites, dask, progress)
-    _finish(summary, started, fail_on_error, errors)
+    with _run_failures():
+        if output_dir is None:
+            summary = _predict_stream(inputs, read, options, format, output, workers, count_sites and "-" not in inputs, progress)
+        else:
+            summary = _predict_shards(inputs, read, options, format, output_dir, workers, count_sites, dask, progress)
+        _finish(summary, started, fail_on_error, errors)
 
 
 def _predict_stream(inputs, read, options, output_format, output, workers, count_sites, progress) -> Summary:
@@ -222,7 +239,7 @@ def annotate(
     started = time.perf_counter()
     summary = Summary()
     read = ReadOptions(input_format, text_field, Limits(max_lines, max_line_chars))
-    with atomic_output(out) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+    with _run_failures(), atomic_output(out) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as handle:
         for page, predictions in classify_stream(read.pages(inputs, summary.errors), ClassifyOptions(model, trust_model=trust_model)):
             _note_reading(page, read.limits)
             try:

@@ -421,3 +421,14 @@ def test_output_dir_writes_each_inputs_errors_beside_its_output(tmp_path):
     [error] = records_of((out / "dirty.errors.jsonl").read_text(encoding="utf-8"))
     assert error == {"id": "c", "input": str(inputs / "dirty.jsonl"), "record": "line 2", "reason": error["reason"]}
     assert predict(inputs, "--output-dir", out, "--errors", tmp_path / "e.jsonl").exit_code == 1
+
+
+def test_an_output_that_cannot_be_written_is_one_error_line(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(SEED_TEXT, encoding="utf-8")
+    blocked = tmp_path / "file.txt"
+    blocked.write_text("not a folder", encoding="utf-8")
+    result = predict(page, "-o", blocked / "out.jsonl")
+    assert result.exit_code == 1
+    assert error_lines(result) == [f"error: {blocked}: Not a directory"]
+    assert sorted(tmp_path.iterdir()) == [blocked, page]
