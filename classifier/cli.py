@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Optional
+from typing import Optional, TextIO
 
 import typer
 
@@ -29,7 +29,7 @@ from classifier.limits import DEFAULT_MAX_LINE_CHARS, DEFAULT_MAX_LINES, Limits
 from classifier.persistence import ModelError
 from classifier.pipeline import (
     DEFAULT_BATCH_PAGES, ClassifyOptions, ReadOptions, Summary, classify_stream, dask_client, plan_shards, run_shards,
-    site_counts_of, write_errors,
+    error_lines, site_counts_of,
 )
 
 # Exit codes: 1 the run failed (nothing written), 2 a bad model or command line, 3 some inputs
@@ -84,21 +84,49 @@ def _load_model(model: Optional[Path], trust_model: bool = False):
 def _note_reading(page, limits: Limits) -> None:
     """A note on stderr when a page was not UTF-8, or the limits truncated it."""
     if ENCODING in page.extra:
-        typer.echo(f"note: {page.page_id}: not UTF-8, read as {page.extra[ENCODING]}", err=True)
+        _message(f"note: {page.page_id}: not UTF-8, read as {page.extra[ENCODING]}")
     truncated = limits.describe(page)
     if truncated:
-        typer.echo(f"note: {page.page_id}: truncated: {truncated}", err=True)
+        _message(f"note: {page.page_id}: truncated: {truncated}")
 
 
-def _finish(summary: Summary, started: float, fail_on_error: bool, errors_file: Optional[Path] = None) -> None:
-    """Every rejected input or record on a line of its own (and in ``errors_file``), then the
-    summary; exit EXIT_REJECTED if any was rejected and ``fail_on_error``."""
-    for error in summary.errors:
-        typer.echo(f"error: {error}", err=True)
-    if errors_file is not None:
-        write_errors(summary.errors, errors_file)
+class _ErrorReport:
+    """Rejected inputs and records, reported as they come: a line each on stderr (above the
+    progress bar) and, given a file, a JSON object each there (written atomically)."""
+
+    def __init__(self, out: TextIO | None = None) -> None:
+        self.out = out
+
+    def report(self, summary: Summary) -> None:
+        errors = summary.take_errors()
+        for error in errors:
+            _message(f"error: {error}")
+        if self.out is not None:
+            self.out.writelines(error_lines(errors))
+
+
+@contextmanager
+def _error_report(path: Optional[Path]) -> Iterator[_ErrorReport]:
+    if path is None:
+        yield _ErrorReport()
+        return
+    with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as out:
+        yield _ErrorReport(out)
+
+
+def _message(line: str) -> None:
+    """A line on stderr that does not break a progress bar."""
+    from tqdm import tqdm
+
+    tqdm.write(line, file=sys.stderr)
+
+
+def _finish(summary: Summary, started: float, fail_on_error: bool) -> None:
+    """The rejected inputs and records not reported yet, the summary, and exit EXIT_REJECTED
+    if any was rejected and ``fail_on_error``."""
+    _ErrorReport().report(summary)
     typer.echo(summary.describe(time.perf_counter() - started), err=True)
-    if summary.errors and fail_on_error:
+    if summary.rejected and fail_on_error:
         raise typer.Exit(EXIT_REJECTED)
 
 
@@ -181,22 +209,29 @@ def predict(
     options = ClassifyOptions(model, threshold, batch_pages, trust_model)
     with _run_failures():
         if output_dir is None:
-            summary = _predict_stream(inputs, read, options, format, output, workers, count_sites and "-" not in inputs, progress)
+            summary = _predict_stream(
+                inputs, read, options, format, output, workers, count_sites and "-" not in inputs, progress, errors,
+            )
         else:
             summary = _predict_shards(inputs, read, options, format, output_dir, workers, count_sites, dask, progress)
-        _finish(summary, started, fail_on_error, errors)
+        _finish(summary, started, fail_on_error)
 
 
-def _predict_stream(inputs, read, options, output_format, output, workers, count_sites, progress) -> Summary:
+def _predict_stream(inputs, read, options, output_format, output, workers, count_sites, progress, errors_file) -> Summary:
     site_counts = site_counts_of(inputs, read) if count_sites else None
     summary = Summary()
     pages = read.pages(inputs, errors=summary.errors)
-    with page_writer(output, output_format) as writer, _progress_bar(progress, unit=" pages") as bar:
+    with (
+        page_writer(output, output_format) as writer, _error_report(errors_file) as errors,
+        _progress_bar(progress, unit=" pages") as bar,
+    ):
         for page, predictions in classify_stream(pages, options, workers=workers, site_counts=site_counts):
             _note_reading(page, read.limits)
             writer.write(page, predictions)
             summary.add(page, predictions)
+            errors.report(summary)
             bar.update()
+        errors.report(summary)
     return summary
 
 
@@ -217,7 +252,7 @@ def _predict_shards(inputs, read, options, output_format, output_dir, workers, c
     with client, _progress_bar(progress, total=len(shards) - finished, unit=" shards") as bar:
         return run_shards(
             shards, read, options, output_format, workers=workers, dask_client=client if dask else None,
-            site_counts=count_sites, done=lambda shard, shard_summary: bar.update(),
+            site_counts=count_sites, done=lambda shard, shard_summary: (_ErrorReport().report(shard_summary), bar.update()),
         )
 
 

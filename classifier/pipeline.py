@@ -82,13 +82,27 @@ class ClassifyOptions:
 @dataclass
 class Summary:
     """What a run did: pages, lines, content lines, pages the limits truncated, and the
-    inputs or records it rejected."""
+    inputs or records it rejected: ``errors`` holds those not yet reported, ``rejected``
+    counts those that were (``take_errors``), so a long run need not keep them all."""
 
     pages: int = 0
     lines: int = 0
     content_lines: int = 0
     truncated: int = 0
     errors: list[InputError] = field(default_factory=list)
+    rejected: int = 0
+
+    def take_errors(self) -> list[InputError]:
+        """The errors not reported yet, counted as reported from now on. The list is emptied
+        in place: the reader appending to it goes on appending to it."""
+        taken = self.errors[:]
+        self.errors.clear()
+        self.rejected += len(taken)
+        return taken
+
+    @property
+    def all_rejected(self) -> int:
+        return self.rejected + len(self.errors)
 
     def add(self, page: Page, predictions: Predictions) -> None:
         self.pages += 1
@@ -101,6 +115,7 @@ class Summary:
         self.lines += other.lines
         self.content_lines += other.content_lines
         self.truncated += other.truncated
+        self.rejected += other.rejected
         self.errors.extend(other.errors)
 
     def describe(self, seconds: float) -> str:
@@ -109,7 +124,7 @@ class Summary:
         truncated = f"{self.truncated:,} page(s) truncated by the limits; " if self.truncated else ""
         return (
             f"{self.pages:,} page(s), {self.lines:,} lines ({content_share:.1%} content) in {seconds:.1f} s "
-            f"({rate:,.0f} lines/s); {truncated}{len(self.errors):,} input(s) or record(s) rejected"
+            f"({rate:,.0f} lines/s); {truncated}{self.all_rejected:,} input(s) or record(s) rejected"
         )
 
 
@@ -236,11 +251,14 @@ def classify_shard(shard: Shard, read: ReadOptions, options: ClassifyOptions, ou
 
 
 def write_errors(errors: Sequence[InputError], path: Path) -> None:
-    """The errors file: one JSON object per rejected input or record (``InputError.as_record``),
-    written atomically."""
+    """An errors file (``error_lines``) holding ``errors``, written atomically."""
     with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as out:
-        for error in errors:
-            out.write(json.dumps(error.as_record(), ensure_ascii=False) + "\n")
+        out.writelines(error_lines(errors))
+
+
+def error_lines(errors: Iterable[InputError]) -> Iterator[str]:
+    """The lines of an errors file: a JSON object per rejected input or record (``InputError.as_record``)."""
+    return (json.dumps(error.as_record(), ensure_ascii=False) + "\n" for error in errors)
 
 
 def run_shards(
@@ -249,7 +267,7 @@ def run_shards(
 ) -> Summary:
     """Both passes over ``shards``; the shards whose output exists are not classified again
     (but still counted: the counts are of the whole input). ``done`` is called as each shard
-    is finished."""
+    is finished, before its summary is added to the one returned."""
     pending = [shard for shard in shards if not shard.output.exists()]
     summary = Summary()
     if not pending:
@@ -284,9 +302,9 @@ def _dask_completed(futures, shards: Sequence[Shard]) -> Iterator[tuple[Shard, S
 
 def _collect(results: Iterable[tuple[Shard, Summary]], summary: Summary, done) -> None:
     for shard, shard_summary in results:
-        summary.merge(shard_summary)
         if done:
             done(shard, shard_summary)
+        summary.merge(shard_summary)
 
 
 def dask_client(address: str, workers: int):

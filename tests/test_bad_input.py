@@ -420,6 +420,8 @@ def test_output_dir_writes_each_inputs_errors_beside_its_output(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["clean.jsonl.gz", "dirty.errors.jsonl", "dirty.jsonl.gz"]
     [error] = records_of((out / "dirty.errors.jsonl").read_text(encoding="utf-8"))
     assert error == {"id": "c", "input": str(inputs / "dirty.jsonl"), "record": "line 2", "reason": error["reason"]}
+    assert error_lines(result) == [f"error: {inputs / 'dirty.jsonl'}:line 2 (c): {error['reason']}"]
+    assert len(error_lines(result)) == 1 and result.stderr.splitlines()[-1].endswith("; 1 input(s) or record(s) rejected")
     assert predict(inputs, "--output-dir", out, "--errors", tmp_path / "e.jsonl").exit_code == 1
 
 
