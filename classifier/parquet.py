@@ -54,7 +54,7 @@ def read_parquet_pages(path: Path, text_field: str = "text", errors: list[InputE
     row = 0
     try:
         for batch in parquet.iter_batches(batch_size=READ_BATCH_ROWS, columns=columns):
-            for record in batch.to_pylist():
+            for record in _rows(batch):
                 where = Location(str(path), f"row {row}")
                 row += 1
                 try:
@@ -70,6 +70,31 @@ def read_parquet_pages(path: Path, text_field: str = "text", errors: list[InputE
         raise InputError(path, f"unreadable after row {row} ({error})") from None
 
 
+def _rows(batch: pa.RecordBatch) -> Iterator[dict]:
+    """The batch's rows as dicts, its strings decoded row by row: Parquet writers do not all
+    check that strings are UTF-8, and one bad value must not cost the other rows of the
+    batch (``to_pylist`` raises for the whole batch). A value that is not UTF-8 is left as
+    bytes, which ``_page_of_row`` rejects."""
+    columns = {name: _values(column) for name, column in zip(batch.schema.names, batch.columns)}
+    for i in range(batch.num_rows):
+        yield {name: values[i] for name, values in columns.items()}
+
+
+def _values(column: pa.Array) -> list:
+    if pa.types.is_dictionary(column.type):
+        column = column.dictionary_decode()
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return column.to_pylist()
+    return [_utf8_or_bytes(value) for value in column.cast(pa.large_binary()).to_pylist()]
+
+
+def _utf8_or_bytes(value: bytes | None) -> str | bytes | None:
+    try:
+        return value.decode("utf-8") if value is not None else None
+    except UnicodeDecodeError:
+        return value
+
+
 def _is_string(column_type: pa.DataType) -> bool:
     """Strings, or a dictionary of them (what a pandas categorical column becomes)."""
     if pa.types.is_dictionary(column_type):
@@ -81,6 +106,8 @@ def _page_of_row(record: dict, where: Location, text_field: str) -> Page:
     text = record[text_field]
     if text is None:
         raise InputError(where, f"'{text_field}' is null")
+    if isinstance(text, bytes):
+        raise InputError(where, f"'{text_field}' is not valid UTF-8")
     url = record.get("url") if isinstance(record.get("url"), str) else None
     return Page(_id_of(record) or str(where), split_lines(text), site=host_of(url), url=url)
 
@@ -88,6 +115,8 @@ def _page_of_row(record: dict, where: Location, text_field: str) -> Page:
 def _id_of(record: dict) -> str | None:
     """A row's ``id``, else its ``url``, as a string; None when it has neither."""
     value = record.get("id") if record.get("id") is not None else record.get("url")
+    if isinstance(value, bytes):  # not UTF-8
+        return value.decode("utf-8", errors="replace")
     return None if value is None else str(value)
 
 

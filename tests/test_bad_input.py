@@ -434,3 +434,26 @@ def test_an_output_that_cannot_be_written_is_one_error_line(tmp_path):
     assert result.exit_code == 1
     assert error_lines(result) == [f"error: {blocked}: Not a directory"]
     assert sorted(tmp_path.iterdir()) == [blocked, page]
+
+
+def test_a_record_of_no_lines_gives_a_record_of_no_lines(tmp_path):
+    path = tmp_path / "records.jsonl"
+    path.write_text(json.dumps({"id": "none", "lines": []}) + "\n" + json.dumps({"id": "good", "text": SEED_TEXT}) + "\n", encoding="utf-8")
+    result = predict(path)
+    assert result.exit_code == 0, result.output
+    assert [(record["id"], len(record["lines"])) for record in records_of(result.stdout)] == [("none", 0), ("good", len(SEED_LINES))]
+
+
+def test_a_parquet_string_that_is_not_utf8_is_one_rejected_row(tmp_path):
+    # Found by bench/fuzz.py: pyarrow does not check strings when writing, and reading the
+    # batch as Python objects raised UnicodeDecodeError for all its rows.
+    import pyarrow as pa
+
+    texts = [SEED_TEXT.encode("utf-8"), "قال الوزير".encode("cp1256"), "Home\nMore text".encode("utf-8")]
+    table = pa.table({"id": ["a", "b", "c"], "text": pa.array(texts, type=pa.binary()).view(pa.string())})
+    path = tmp_path / "pages.parquet"
+    pq.write_table(table, path)
+    result = predict(path)
+    assert result.exit_code == EXIT_REJECTED
+    assert [record["id"] for record in records_of(result.stdout)] == ["a", "c"]
+    assert error_lines(result) == [f"error: {path}:row 1 (b): 'text' is not valid UTF-8"]
