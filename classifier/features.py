@@ -18,7 +18,7 @@ import pandas as pd
 from classifier.language import detect_languages, stopwords
 from classifier.page import Page
 from classifier.site_counts import SiteCounts, fingerprint
-from classifier.text import SCRIPTS, count_char_classes, key_and_words
+from classifier.text import SCRIPTS, count_char_classes, key_and_words, without_surrogates
 
 # Lines at least this long get their own language guess (langdetect is unreliable below ~10
 # words and too slow to run on every line).
@@ -230,7 +230,8 @@ def _add_script_features(table: pd.DataFrame, lines: _DistinctLines) -> None:
     fallback = pd.DataFrame(script_chars).groupby(table["page_no"]).sum()
     per_page = per_page.where(per_page.sum(axis=1) > 0, fallback, axis=0)
     dominant = pd.Series(per_page.to_numpy().argmax(axis=1), index=per_page.index)
-    page_script = table["page_no"].map(dominant).to_numpy()
+    # As integers even on an empty table (a page of no lines), where map gives floats.
+    page_script = table["page_no"].map(dominant).to_numpy(dtype=np.int64)
     table["script_matches_page"] = np.where(line_script < 0, np.nan, (line_script == page_script).astype(float))
     table["page_script_is_arabic"] = (page_script == SCRIPTS.index("arabic")).astype(np.int8)
     in_main_script = (line_script == page_script) & long_mask[:, 0]
@@ -302,7 +303,9 @@ def _add_repetition_features(table: pd.DataFrame, pages: Sequence[Page], site_co
     key = table["text_key"].where(table["is_blank"] == 0)
     table["dup_count_in_page"] = table.groupby(["page_no", key], dropna=False)["line_no"].transform("size") - 1
     table.loc[table["is_blank"] == 1, "dup_count_in_page"] = 0
-    site = pd.Series([p.site or f"\0{i}" for i, p in enumerate(pages)], dtype=object)[table["page_no"]].to_numpy()
+    # Lone surrogates out of the sites: the column holds Arrow strings, which cannot hold them.
+    sites = [without_surrogates(p.site) if p.site else f"\0{i}" for i, p in enumerate(pages)]
+    site = pd.Series(sites, dtype=object)[table["page_no"]].to_numpy()
     table["site"] = site
     if site_counts is None:
         site_pages, pages_with_line = _batch_site_counts(table)
@@ -335,7 +338,10 @@ def _whole_input_site_counts(table: pd.DataFrame, pages: Sequence[Page], site_co
     pages_with_line = np.ones(len(table))
     counted = np.flatnonzero((table["is_blank"] == 0).to_numpy() & (site_pages > 1))
     if len(counted):
-        sites, keys = table["site"].to_numpy()[counted], table["text_key"].to_numpy()[counted]
+        # The page's own site, as ``SiteCounts`` fingerprinted it (not the table's, whose lone
+        # surrogates are replaced).
+        sites = np.array(page_site, dtype=object)[table["page_no"].to_numpy()[counted]]
+        keys = table["text_key"].to_numpy()[counted]
         fingerprints = np.fromiter((fingerprint(s, k) for s, k in zip(sites, keys)), dtype=np.uint64, count=len(counted))
         pages_with_line[counted] = site_counts.pages_with(fingerprints)
     return site_pages, pages_with_line

@@ -39,18 +39,32 @@ _TATWEEL = 0x0640
 _ARABIC_MARKS = dict.fromkeys([*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE)])
 # Arabic-Indic (U+0660..) and Extended Arabic-Indic (U+06F0..) digits -> ASCII digits.
 _DIGITS = {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for i in range(10)}}
-_FOLD = {**_INVISIBLE, _TATWEEL: None, **_ARABIC_MARKS, **_DIGITS}
+# Lone surrogates (a JSON "\\ud800" escape, bytes decoded with ``surrogateescape``) -> U+FFFD,
+# as the readers replace them: a key must be valid Unicode, since pandas stores the keys as
+# Arrow strings (UTF-8), which cannot hold them.
+_SURROGATES = dict.fromkeys(range(0xD800, 0xE000), "\ufffd")
+_FOLD = {**_INVISIBLE, _TATWEEL: None, **_ARABIC_MARKS, **_DIGITS, **_SURROGATES}
 # Finds a character _FOLD changes: most lines have none, and translating is slow.
-_FOLDED_CHAR = re.compile("[" + "".join(re.escape(chr(code)) for code in _FOLD) + "]")
+_FOLDED_CHAR = re.compile(
+    "[" + "".join(re.escape(chr(code)) for code in _FOLD if code not in _SURROGATES) + "\ud800-\udfff]"
+)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _LEADING_BULLETS = re.compile(r"^[\s•·◦▪►»>|*\-–—]+")
 _WORD = re.compile(r"\w+")
 
 
 def fold(text: str) -> str:
-    """Drop invisible marks, tatweel and Arabic diacritics; Arabic-Indic digits to ASCII; casefold."""
+    """Drop invisible marks, tatweel and Arabic diacritics; Arabic-Indic digits to ASCII; lone
+    surrogates to U+FFFD; casefold."""
     if _FOLDED_CHAR.search(text):
         text = text.translate(_FOLD)
     return text.casefold()
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD, as the readers do: valid Unicode,
+    which pandas' Arrow string columns need."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def normalize_line(line: str) -> str:
