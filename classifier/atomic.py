@@ -46,17 +46,13 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-def remove_stale_temporaries(path: Path) -> list[Path]:
-    """Remove the temporary files of ``path`` left by processes of this host that no longer
-    run; return them."""
+def remove_stale_temporaries(path: Path) -> None:
+    """Remove the temporary files of ``path`` left by processes of this host that no longer run."""
     pattern = re.compile(re.escape(f".{path.name}.{socket.gethostname()}-") + r"(\d+)\.[^.]+\.tmp")
-    stale = []
     for candidate in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
         match = pattern.fullmatch(candidate.name)
         if match and not _running(int(match.group(1))):
             candidate.unlink(missing_ok=True)
-            stale.append(candidate)
-    return stale
 
 
 def _writer() -> str:

@@ -17,7 +17,6 @@ import enum
 import gzip
 import io
 import json
-import re
 import sys
 import zlib
 from collections import Counter
@@ -35,6 +34,7 @@ from classifier.labeled import InputError, Location, open_bytes, pages_of_jsonl
 from classifier.limits import TRUNCATED, Limits
 from classifier.page import CONTENT, Page
 from classifier.sniff import not_a_page
+from classifier.text import without_surrogates
 
 # What the model says about a page: (label, p_content) per line, (None, None) on blank lines.
 Predictions = list[tuple[str | None, float | None]]
@@ -53,8 +53,6 @@ ENCODING = "encoding"
 # zlib's default level for ``.gz`` outputs: Python's default, 9, takes 1.7 times as long for
 # a file 1% smaller (measured on JSONL output of the shared data's pages).
 GZIP_LEVEL = 6
-# Lone surrogates (a JSON "\\ud800" escape decodes to one) cannot be written as UTF-8.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class InputFormat(str, enum.Enum):
@@ -244,11 +242,11 @@ def page_from_record(record: dict, where: Location, text_field: str = "text") ->
         and all(type(n) is int and n >= 0 for n in link_chars)  # bools are ints too
     ):
         raise InputError(where, "'link_chars' must be a list with one count (a whole number, 0 or more) per line")
-    lines = [_LONE_SURROGATE.sub("\ufffd", line) if not line.isascii() else line for line in lines]
+    lines = [line if line.isascii() else without_surrogates(line) for line in lines]
     page_id = record.get("id") or record.get("url") or where
-    url = _LONE_SURROGATE.sub("\ufffd", record["url"]) if isinstance(record.get("url"), str) else None
+    url = without_surrogates(record["url"]) if isinstance(record.get("url"), str) else None
     site = record.get("site") if isinstance(record.get("site"), str) else None
-    return Page(_LONE_SURROGATE.sub("\ufffd", str(page_id)), lines, link_chars, site=site or host_of(url), url=url)
+    return Page(without_surrogates(str(page_id)), lines, link_chars, site=site or host_of(url), url=url)
 
 
 class PageWriter(Protocol):

@@ -149,7 +149,7 @@ def pages_of_jsonl(
             else:
                 yield page
                 continue
-            problem.record_id = problem.record_id or _record_id(record)
+            problem.record_id = problem.record_id or id_of_record(record)
             if errors is None:
                 raise problem
             errors.append(problem)
@@ -166,11 +166,15 @@ def _utf8(raw: bytes | str, where: Location) -> str:
         raise InputError(where, f"not UTF-8 (byte 0x{raw[error.start]:02x} at byte {error.start + 1}); JSONL is UTF-8") from None
 
 
-def _record_id(record) -> str | None:
-    """A record's own id (its ``id``, else its ``url``), for error messages; None when it has none."""
+def id_of_record(record) -> str | None:
+    """A record's own id (its ``id``, else its ``url``) as a string, for error messages; None
+    when it has none or is not a dict. Bytes (a Parquet value that is not UTF-8) are decoded
+    with replacement characters."""
     if not isinstance(record, dict):
         return None
     value = record.get("id") if record.get("id") is not None else record.get("url")
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
     return None if value is None else str(value)
 
 

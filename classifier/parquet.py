@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from classifier.io import Predictions, host_of, page_record, split_lines
-from classifier.labeled import InputError, Location
+from classifier.labeled import InputError, Location, id_of_record
 from classifier.page import Page
 
 # Rows read at a time: with pages of up to a few tens of KB of text, a few MB to hold.
@@ -62,7 +62,7 @@ def read_parquet_pages(path: Path, text_field: str = "text", errors: list[InputE
                 except InputError as problem:
                     if errors is None:
                         raise
-                    problem.record_id = _id_of(record)
+                    problem.record_id = id_of_record(record)
                     errors.append(problem)
                     continue
                 yield page
@@ -109,15 +109,7 @@ def _page_of_row(record: dict, where: Location, text_field: str) -> Page:
     if isinstance(text, bytes):
         raise InputError(where, f"'{text_field}' is not valid UTF-8")
     url = record.get("url") if isinstance(record.get("url"), str) else None
-    return Page(_id_of(record) or str(where), split_lines(text), site=host_of(url), url=url)
-
-
-def _id_of(record: dict) -> str | None:
-    """A row's ``id``, else its ``url``, as a string; None when it has neither."""
-    value = record.get("id") if record.get("id") is not None else record.get("url")
-    if isinstance(value, bytes):  # not UTF-8
-        return value.decode("utf-8", errors="replace")
-    return None if value is None else str(value)
+    return Page(id_of_record(record) or str(where), split_lines(text), site=host_of(url), url=url)
 
 
 class ParquetPageWriter:

@@ -48,6 +48,14 @@ def predict(*args: str | Path):
     return result
 
 
+def predict_one(*args: str | Path):
+    """``predict`` of one page that must succeed: the result and the page's record."""
+    result = predict(*args)
+    assert result.exit_code == 0, result.output
+    [record] = records_of(result.stdout)
+    return result, record
+
+
 def records_of(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines()]
 
@@ -74,9 +82,7 @@ def assert_well_formed(record: dict) -> None:
 def test_empty_and_whitespace_only_pages_give_blank_lines_only(tmp_path, name, data, lines):
     path = tmp_path / name
     path.write_bytes(data)
-    result = predict(path)
-    assert result.exit_code == 0, result.output
-    [record] = records_of(result.stdout)
+    result, record = predict_one(path)
     assert [line["text"] for line in record["lines"]] == lines
     assert all(line["label"] is None for line in record["lines"])
 
@@ -98,9 +104,7 @@ def test_cr_crlf_and_mixed_line_ends_read_as_the_same_lines(tmp_path):
 def test_utf16_with_bom_is_read_and_named(tmp_path):
     path = tmp_path / "arabic-utf16.txt"
     path.write_bytes("\n".join(ARABIC_LINES).encode("utf-16"))  # with its byte-order mark
-    result = predict(path)
-    assert result.exit_code == 0, result.output
-    [record] = records_of(result.stdout)
+    result, record = predict_one(path)
     assert record["encoding"].startswith("utf-16")
     assert [line["text"] for line in record["lines"]] == ARABIC_LINES
     assert f"note: {path}: not UTF-8, read as utf-16" in result.stderr
@@ -109,9 +113,7 @@ def test_utf16_with_bom_is_read_and_named(tmp_path):
 def test_windows_1256_arabic_without_declaration_is_detected_and_named(tmp_path):
     path = tmp_path / "arabic.txt"
     path.write_bytes("\r\n".join(ARABIC_LINES).encode("cp1256", errors="replace").replace(b"?", b""))
-    result = predict(path)
-    assert result.exit_code == 0, result.output
-    [record] = records_of(result.stdout)
+    result, record = predict_one(path)
     assert record["encoding"] == "cp1256"
     assert f"note: {path}: not UTF-8, read as cp1256" in result.stderr
     assert [line["text"] for line in record["lines"]][:2] == ARABIC_LINES[:2]
@@ -121,9 +123,7 @@ def test_invalid_utf8_in_a_text_file_is_read_in_the_encoding_found_and_named(tmp
     path = tmp_path / "latin.txt"
     # UTF-8 text with one windows-1252 byte in it (an "é" saved by an old editor).
     path.write_bytes(SEED_TEXT.encode("utf-8").replace(b"Moscow", b"Mosc\xe9w", 1))
-    result = predict(path)
-    assert result.exit_code == 0, result.output
-    [record] = records_of(result.stdout)
+    result, record = predict_one(path)
     assert record["encoding"] != "utf-8" and "not UTF-8, read as" in result.stderr
     assert len(record["lines"]) == len(SEED_LINES)
     assert_well_formed(record)
@@ -133,9 +133,7 @@ def test_nul_bytes_inside_a_text_page_do_not_make_it_binary(tmp_path):
     path = tmp_path / "nul.txt"
     lines = [line + ("\0" if i % 7 == 3 else "") for i, line in enumerate(SEED_LINES)]
     path.write_text("\n".join(lines), encoding="utf-8")
-    result = predict(path)
-    assert result.exit_code == 0, result.output
-    [record] = records_of(result.stdout)
+    result, record = predict_one(path)
     assert [line["text"] for line in record["lines"]] == lines
     assert_well_formed(record)
 
@@ -146,9 +144,7 @@ def test_bidi_controls_and_zero_width_characters_are_kept_and_labeled(tmp_path):
     lines.append("\u200f\u200b\u2069")  # marks alone: not blank (LABELING.md), so labeled
     path = tmp_path / "marks.txt"
     path.write_text("\n".join(lines), encoding="utf-8")
-    result = predict(path)
-    assert result.exit_code == 0, result.output
-    [record] = records_of(result.stdout)
+    result, record = predict_one(path)
     assert [line["text"] for line in record["lines"]] == lines
     assert_well_formed(record)
     assert record["lines"][-1]["label"] is not None
@@ -157,9 +153,7 @@ def test_bidi_controls_and_zero_width_characters_are_kept_and_labeled(tmp_path):
 def test_lone_surrogates_escaped_in_json_become_replacement_characters(tmp_path):
     path = tmp_path / "surrogates.jsonl"
     path.write_text(json.dumps({"id": "s\ud800", "url": "https://x.example/\udfff", "text": "Home\nbroken \ud83d pair \udc00 here"}) + "\n", encoding="ascii")
-    result = predict(path)
-    assert result.exit_code == 0, result.output
-    [record] = records_of(result.stdout)
+    result, record = predict_one(path)
     assert record["id"] == "s\ufffd" and record["url"] == "https://x.example/\ufffd"
     assert record["lines"][1]["text"] == "broken \ufffd pair \ufffd here"
 
@@ -289,9 +283,7 @@ def test_truncated_warc_gives_its_complete_pages_and_one_error(tmp_path):
 def test_a_10_mb_line_is_cut_to_the_limit_and_the_cut_reported(tmp_path):
     path = tmp_path / "long-line.txt"
     path.write_text(SEED_LINES[0] + "\n" + "x" * 10_000_000 + "\n" + SEED_LINES[2], encoding="utf-8")
-    result = predict(path)
-    assert result.exit_code == 0, result.output
-    [record] = records_of(result.stdout)
+    result, record = predict_one(path)
     assert len(record["lines"][1]["text"]) == DEFAULT_MAX_LINE_CHARS
     assert record["truncated"] == {"lines_dropped": 0, "lines_cut": 1}
     assert f"note: {path}: truncated: 1 line(s) cut to {DEFAULT_MAX_LINE_CHARS:,} characters" in result.stderr
@@ -302,9 +294,7 @@ def test_a_10_mb_line_is_cut_to_the_limit_and_the_cut_reported(tmp_path):
 def test_a_page_of_a_million_short_lines_is_classified_up_to_the_line_limit(tmp_path):
     path = tmp_path / "million.txt"
     path.write_text("\n".join(f"item {i}" for i in range(1_000_000)), encoding="utf-8")
-    result = predict(path)
-    assert result.exit_code == 0, result.output
-    [record] = records_of(result.stdout)
+    result, record = predict_one(path)
     assert len(record["lines"]) == DEFAULT_MAX_LINES and record["lines"][-1]["text"] == f"item {DEFAULT_MAX_LINES - 1}"
     assert record["truncated"] == {"lines_dropped": 1_000_000 - DEFAULT_MAX_LINES, "lines_cut": 0}
     assert_well_formed(record)
@@ -313,9 +303,7 @@ def test_a_page_of_a_million_short_lines_is_classified_up_to_the_line_limit(tmp_
 def test_limits_are_options(tmp_path):
     path = tmp_path / "page.txt"
     path.write_text(SEED_TEXT, encoding="utf-8")
-    result = predict(path, "--max-lines", "3", "--max-line-chars", "20")
-    assert result.exit_code == 0, result.output
-    [record] = records_of(result.stdout)
+    result, record = predict_one(path, "--max-lines", "3", "--max-line-chars", "20")
     assert [line["text"] for line in record["lines"]] == [line[:20] for line in SEED_LINES[:3]]
     assert record["truncated"] == {"lines_dropped": len(SEED_LINES) - 3, "lines_cut": 1}
     out = tmp_path / "out.parquet"
@@ -334,9 +322,7 @@ def test_limits_are_options(tmp_path):
 def test_hostile_html_is_rendered(tmp_path, name, html, expected):
     path = tmp_path / name
     path.write_text(html, encoding="utf-8")
-    result = predict(path)
-    assert result.exit_code == 0, result.output
-    [record] = records_of(result.stdout)
+    result, record = predict_one(path)
     assert [line["text"] for line in record["lines"]] == expected
     assert_well_formed(record)
 
