@@ -12,7 +12,9 @@ write JSONL.gz) timed by wall clock, with 1 and 2 workers; 1 worker runs with on
 (OMP_NUM_THREADS=1), so its lines/s is per core. Peak RSS is the largest resident set of any
 process of the run (with 2 workers each worker is a process of its own). trafilatura and
 jusText run in one process each over the HTML of the same pages, timed over extraction only
-(no start-up, no reading: a bound in their favour). Then text mode at 1 worker
+(no start-up, no reading: a bound in their favour). So is boilerline's own HTML rendering
+(Resiliparse, then link counts) alone: the floor of HTML mode, whatever the classifier
+costs. Then text mode at 1 worker
 again on ``--big-lines`` lines, to show that memory does not grow with the input.
 
 Compare ratios, which hold on a noisy machine; single times do not.
@@ -41,6 +43,8 @@ pages = [json.loads(line)["html"] for line in open(sys.argv[2], encoding="utf-8"
 if sys.argv[1] == "trafilatura":
     import trafilatura
     extract = trafilatura.extract
+elif sys.argv[1] == "render":
+    from classifier.html import render_html as extract
 else:
     import justext
     stoplist = justext.get_stoplist("English")
@@ -152,7 +156,10 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores; each run a fresh process; peak MB: its largest process")
     print(f"{'run':<34} {'seconds':>8} {'pages/s':>8} {'lines/s':>9} {'lines/s/core':>12} {'peak MB':>8}")
 
+    pages_per_second: dict[str, float] = {}
+
     def row(name: str, seconds: float, n_pages: int, lines: int, cores: int, peak_mb: float) -> None:
+        pages_per_second[name] = n_pages / seconds
         print(
             f"{name:<34} {seconds:>8.1f} {n_pages / seconds:>8.1f} {lines / seconds:>9,.0f} {lines / seconds / cores:>12,.0f} {peak_mb:>8.0f}",
             flush=True,
@@ -169,9 +176,10 @@ def main() -> None:
                 env = {"OMP_NUM_THREADS": "1"} if workers == 1 else None
                 seconds, peak, _ = timed(predict_command(source, folder / f"{mode}-{workers}.jsonl.gz", workers), env)
                 row(f"boilerline {mode}, {workers} worker(s)", seconds, n_pages, lines, workers, peak)
-        for name in ("trafilatura", "justext"):
+        for name in ("trafilatura", "justext", "render"):
             _, peak, out = timed([sys.executable, "-c", BASELINE_SCRIPT, name, str(html_input)])
-            row(f"{name} (html, 1 process)", float(out.strip().splitlines()[-1]), len(html_pages), html_lines, 1, peak)
+            label = "boilerline HTML rendering alone" if name == "render" else f"{name} (html, 1 process)"
+            row(label, float(out.strip().splitlines()[-1]), len(html_pages), html_lines, 1, peak)
         if args.big_lines:
             big = take_lines(pages, args.big_lines)
             big_input = folder / "big.jsonl"
@@ -179,6 +187,9 @@ def main() -> None:
             big_lines = sum(len(page["lines"]) for page in big)
             seconds, peak, _ = timed(predict_command(big_input, folder / "big.jsonl.gz", 1), {"OMP_NUM_THREADS": "1"})
             row(f"boilerline text, 1 worker, {big_lines / 1e6:.1f}M lines", seconds, len(big), big_lines, 1, peak)
+    trafilatura = pages_per_second["trafilatura (html, 1 process)"]
+    for name in ("boilerline html, 1 worker(s)", "boilerline HTML rendering alone"):
+        print(f"{name}: {pages_per_second[name] / trafilatura:.2f}x trafilatura's pages/s")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from resiliparse.extract.html2text import extract_plain_text
-from resiliparse.parse.html import DOMContext, HTMLTree, NodeType, traverse_dom
+from resiliparse.parse.html import DOMContext, DOMNode, HTMLTree, NodeType, traverse_dom
 
 # How far ahead (in lines) an anchor's text is looked for before the anchor is taken to be
 # invisible (inside a hidden template the renderer skipped). Menus put one anchor per line,
@@ -34,42 +34,61 @@ def render_html(html: str) -> tuple[list[str], list[int]]:
 def anchor_texts(tree: HTMLTree) -> list[str]:
     """The visible text of each outermost ``<a>`` element, in document order.
 
-    One pre-order pass over the DOM, closing an anchor when the walk comes back up to its
-    depth (the end callback is not called for childless nodes, so depth is what tells).
-    Asking each anchor for its ``.text`` instead is quadratic on pages whose unclosed
-    anchors nest down to the end of the document (seen on webmainbench pages).
+    One pre-order pass over the elements finds the outermost anchors outside invisible
+    elements, closing an anchor when the walk comes back up to its depth (the end callback
+    is not called for childless nodes, so depth is what tells); each one's text is then read
+    whole, in lexbor's C code. A Python callback per text node as well, as this walk once
+    made, took longer than parsing and rendering together; CSS selectors (``a a``) to tell
+    nested anchors take seconds on deeply nested pages. The outermost anchors' texts add up
+    to no more than the page's text, even where unclosed anchors nest down to the end of the
+    document (seen on webmainbench pages). An anchor that holds an invisible element has its
+    text gathered without it.
     """
     if tree.body is None:
         return []
-    texts: list[str] = []
-    parts: list[str] = []
+    anchors: list[list] = []  # [anchor node, whether it holds an invisible element]
     open_at = {"anchor": None, "hidden": None}  # depth of the open <a> / invisible element
-
-    def close_anchor() -> None:
-        text = _ASCII_SPACE.sub(" ", "".join(parts)).strip()
-        if text:
-            texts.append(text)
-        parts.clear()
-        open_at["anchor"] = None
 
     def enter(context: DOMContext) -> None:
         node, depth = context.node, context.depth
         if open_at["hidden"] is not None and depth <= open_at["hidden"]:
             open_at["hidden"] = None
         if open_at["anchor"] is not None and depth <= open_at["anchor"]:
-            close_anchor()
-        if node.type == NodeType.ELEMENT:
-            if node.tag == "a" and open_at["anchor"] is None:
-                open_at["anchor"] = depth
-            elif node.tag in _INVISIBLE_TAGS and open_at["hidden"] is None:
-                open_at["hidden"] = depth
-        elif node.type == NodeType.TEXT and open_at["anchor"] is not None and open_at["hidden"] is None:
-            parts.append(node.text)
+            open_at["anchor"] = None
+        if node.tag == "a" and open_at["anchor"] is None:
+            open_at["anchor"] = depth
+            if open_at["hidden"] is None:
+                anchors.append([node, False])
+        elif node.tag in _INVISIBLE_TAGS and open_at["hidden"] is None:
+            if open_at["anchor"] is not None:
+                anchors[-1][1] = True
+            open_at["hidden"] = depth
 
-    traverse_dom(tree.body, enter, None, DOMContext())
-    if open_at["anchor"] is not None:
-        close_anchor()
+    traverse_dom(tree.body, enter, None, DOMContext(), elements_only=True)
+    texts = []
+    for anchor, holds_invisible in anchors:
+        text = _ASCII_SPACE.sub(" ", _visible_text(anchor) if holds_invisible else anchor.text).strip()
+        if text:
+            texts.append(text)
     return texts
+
+
+def _visible_text(node: DOMNode) -> str:
+    """The text under ``node``, less that of invisible elements."""
+    parts: list[str] = []
+    hidden_at = {"depth": None}
+
+    def enter(context: DOMContext) -> None:
+        child, depth = context.node, context.depth
+        if hidden_at["depth"] is not None and depth <= hidden_at["depth"]:
+            hidden_at["depth"] = None
+        if child.type == NodeType.ELEMENT and child.tag in _INVISIBLE_TAGS and hidden_at["depth"] is None:
+            hidden_at["depth"] = depth
+        elif child.type == NodeType.TEXT and hidden_at["depth"] is None:
+            parts.append(child.text)
+
+    traverse_dom(node, enter, None, DOMContext())
+    return "".join(parts)
 
 
 def count_link_chars(lines: list[str], anchor_texts: list[str]) -> list[int]:

@@ -74,6 +74,26 @@ def test_html_link_chars_follow_anchor_order():
     assert link_chars == [4, 4, 0, 4]
 
 
+def test_html_link_chars_count_only_visible_anchor_text():
+    html = (
+        "<p><a href='/a'>Sport<script>var tracker = 1;</script><style>a {}</style> news</a></p>"
+        "<noscript><p><a href='/js'>Enable JavaScript</a></p></noscript>"
+        "<p>Read <a href='/b'><b>the whole</b> story</a> here</p>"
+    )
+    lines, link_chars = render_html(html)
+    assert [line.strip() for line in lines] == ["Sport news", "", "Read the whole story here"]
+    assert link_chars == [len("Sport news"), 0, len("the whole story")]
+
+
+def test_html_anchors_in_deeply_nested_markup_are_counted():
+    # Unclosed <div>s, one per item, as some templates write: 20,000 levels deep.
+    html = "<body>" + "".join(f"<div><a href='/{i}'>item {i}</a>" for i in range(20_000)) + "</body>"
+    lines, link_chars = render_html(html)
+    counted = [(line.strip(), chars) for line, chars in zip(lines, link_chars) if line.strip()]
+    assert counted[:2] == [("item 0", 6), ("item 1", 6)]
+    assert all(chars == len(line) for line, chars in counted) and len(counted) == 20_000
+
+
 def test_jsonl_record_problems_are_named(tmp_path):
     path = tmp_path / "p.jsonl"
     path.write_text('{"text": "ok"}\n[1]\n{"text": "a", "link_chars": [1, 2]}\n', encoding="utf-8")
