@@ -150,9 +150,9 @@ def cross_validate(
     if not tested.any():
         raise ValueError(f"no page of dataset {test_dataset!r} in the data")
     folds = site_folds(pages, k, tested, seed)
-    if progress:
-        progress(f"featurizing {len(pages)} pages")
     if train_table is None:
+        if progress:
+            progress(f"featurizing {len(pages)} pages")
         train_table = training_table(pages, seed)
     tested_pages = [pages[i] for i in np.flatnonzero(tested)]
     held_out = [held_out_run(tested_pages, mode) for mode in model_modes(tested_pages, text_only, bool(baselines))]
