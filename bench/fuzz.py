@@ -35,7 +35,6 @@ import hashlib
 import io
 import itertools
 import json
-import os
 import re
 import subprocess
 import sys

@@ -13,7 +13,7 @@ import os
 import shlex
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -26,11 +26,14 @@ from classifier.atomic import atomic_output
 from classifier.io import ENCODING, InputFormat, OutputFormat, input_files, page_writer
 from classifier.labeled import InputError
 from classifier.limits import DEFAULT_MAX_LINE_CHARS, DEFAULT_MAX_LINES, Limits
+from classifier.page import Page
 from classifier.persistence import ModelError
 from classifier.pipeline import (
-    DEFAULT_BATCH_PAGES, ClassifyOptions, ReadOptions, Summary, classify_stream, dask_client, plan_shards, run_shards,
-    error_lines, site_counts_of,
+    DEFAULT_BATCH_PAGES, ClassifyOptions, ReadOptions, Summary, classify_stream, dask_client, error_lines, plan_shards,
+    run_shards,
 )
+from classifier.site_counts import SiteCounts
+from classifier.spool import PageSpool
 
 # Exit codes: 1 the run failed (nothing written), 2 a bad model or command line, 3 some inputs
 # or records were rejected while the rest were written (unless --skip-errors).
@@ -103,6 +106,13 @@ class _ErrorReport:
             _message(f"error: {error}")
         if self.out is not None:
             self.out.writelines(error_lines(errors))
+
+    def reporting(self, pages: Iterable[Page], summary: Summary) -> Iterator[Page]:
+        """``pages``, the errors met while reading each one reported as it passes."""
+        for page in pages:
+            self.report(summary)
+            yield page
+        self.report(summary)
 
 
 @contextmanager
@@ -218,19 +228,22 @@ def predict(
 
 
 def _predict_stream(inputs, read, options, output_format, output, workers, count_sites, progress, errors_file) -> Summary:
-    site_counts = site_counts_of(inputs, read) if count_sites else None
     summary = Summary()
     pages = read.pages(inputs, errors=summary.errors)
+    site_counts = None
     with (
-        page_writer(output, output_format) as writer, _error_report(errors_file) as errors,
-        _progress_bar(progress, unit=" pages") as bar,
+        page_writer(output, output_format) as writer, _error_report(errors_file) as errors, PageSpool() as spool,
     ):
-        for page, predictions in classify_stream(pages, options, workers=workers, site_counts=site_counts):
-            _note_reading(page, read.limits)
-            writer.write(page, predictions)
-            summary.add(page, predictions)
-            errors.report(summary)
-            bar.update()
+        if count_sites:  # pass one; pass two reads the pages back from the spool
+            site_counts = SiteCounts.of_pages(errors.reporting(spool.keep(pages), summary)).pruned()
+            pages = spool.pages()
+        with _progress_bar(progress, unit=" pages") as bar:
+            for page, predictions in classify_stream(pages, options, workers=workers, site_counts=site_counts):
+                _note_reading(page, read.limits)
+                writer.write(page, predictions)
+                summary.add(page, predictions)
+                errors.report(summary)
+                bar.update()
         errors.report(summary)
     return summary
 

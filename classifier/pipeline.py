@@ -197,11 +197,6 @@ def _classify_in_worker(pages: Sequence[Page], options: ClassifyOptions) -> list
     return classify_batch(pages, options, _worker_site_counts)
 
 
-def site_counts_of(inputs: Iterable[str], read: ReadOptions) -> SiteCounts:
-    """Pass one over inputs read in this process (errors are reported by pass two)."""
-    return SiteCounts.of_pages(read.pages(inputs, errors=[])).pruned()
-
-
 # ----- shards -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

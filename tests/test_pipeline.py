@@ -134,3 +134,20 @@ def test_a_run_killed_midway_and_rerun_ends_with_the_output_of_an_uninterrupted_
     assert rerun.returncode == 0, rerun.stderr
     assert f"{finished_before_kill} shard(s) already done" in rerun.stderr
     assert shard_outputs(interrupted) == shard_outputs(tmp_path / "whole")
+
+
+def test_a_named_pipe_read_once_is_classified_whole_with_site_counts(shard_files, tmp_path):
+    """Pass two reads the spool, not the input again: an input that can be read only once
+    (``<(zcat part.jsonl.gz)``, a FIFO) gives the output of the same records in a file."""
+    command = [sys.executable, "-m", "classifier.cli", "predict", "--workers", "1", "--no-progress"]
+    from_file = subprocess.run([*command, str(shard_files[0])], cwd=ROOT, capture_output=True, check=True)
+    pipe = tmp_path / "part.jsonl"
+    os.mkfifo(pipe)
+    process = subprocess.Popen([*command, str(pipe)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        pipe.write_bytes(shard_files[0].read_bytes())  # blocks until the run opens the pipe
+        out, err = process.communicate(timeout=300)  # a run that opens the pipe again waits for ever
+    finally:
+        process.kill()
+    assert process.returncode == 0, err.decode()
+    assert out == from_file.stdout and len(out.splitlines()) == len(shard_files[0].read_text().splitlines())
