@@ -59,6 +59,13 @@ for html in pages:
 print(time.perf_counter() - start)
 """
 
+# BASELINE_SCRIPT's extractors and their rows: the baselines, and boilerline's rendering alone.
+EXTRACTORS = {
+    "trafilatura": "trafilatura (html, 1 process)",
+    "justext": "justext (html, 1 process)",
+    "render": "boilerline HTML rendering alone",
+}
+
 
 def source_pages(data: Path) -> list[dict]:
     """Every page of the shared data with its HTML and rendered lines, and the seeds (text only)."""
@@ -176,9 +183,8 @@ def main() -> None:
                 env = {"OMP_NUM_THREADS": "1"} if workers == 1 else None
                 seconds, peak, _ = timed(predict_command(source, folder / f"{mode}-{workers}.jsonl.gz", workers), env)
                 row(f"boilerline {mode}, {workers} worker(s)", seconds, n_pages, lines, workers, peak)
-        for name in ("trafilatura", "justext", "render"):
+        for name, label in EXTRACTORS.items():
             _, peak, out = timed([sys.executable, "-c", BASELINE_SCRIPT, name, str(html_input)])
-            label = "boilerline HTML rendering alone" if name == "render" else f"{name} (html, 1 process)"
             row(label, float(out.strip().splitlines()[-1]), len(html_pages), html_lines, 1, peak)
         if args.big_lines:
             big = take_lines(pages, args.big_lines)
@@ -187,8 +193,8 @@ def main() -> None:
             big_lines = sum(len(page["lines"]) for page in big)
             seconds, peak, _ = timed(predict_command(big_input, folder / "big.jsonl.gz", 1), {"OMP_NUM_THREADS": "1"})
             row(f"boilerline text, 1 worker, {big_lines / 1e6:.1f}M lines", seconds, len(big), big_lines, 1, peak)
-    trafilatura = pages_per_second["trafilatura (html, 1 process)"]
-    for name in ("boilerline html, 1 worker(s)", "boilerline HTML rendering alone"):
+    trafilatura = pages_per_second[EXTRACTORS["trafilatura"]]
+    for name in ("boilerline html, 1 worker(s)", EXTRACTORS["render"]):
         print(f"{name}: {pages_per_second[name] / trafilatura:.2f}x trafilatura's pages/s")
 
 

@@ -14,6 +14,7 @@ import pickle
 import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
+from typing import IO
 
 from classifier.page import Page
 
@@ -29,13 +30,14 @@ class PageSpool:
     """Write pages with ``keep`` (a pass-through generator), then read them with ``pages``."""
 
     def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile(prefix="boilerline-spool-")
+        self._file: IO[bytes] | None = None  # made by the first write: a run that keeps nothing makes none
 
     def __enter__(self) -> PageSpool:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        self._file.close()
+        if self._file is not None:
+            self._file.close()
 
     def keep(self, pages: Iterable[Page]) -> Iterator[Page]:
         """Each page of ``pages``, written to the spool as it passes."""
@@ -51,12 +53,16 @@ class PageSpool:
 
     def pages(self) -> Iterator[Page]:
         """The kept pages, in the order they were kept."""
+        if self._file is None:
+            return
         self._file.seek(0)
         while length_bytes := self._file.read(_LENGTH_BYTES):
             block = zlib.decompress(self._file.read(int.from_bytes(length_bytes, "little")))
             yield from pickle.loads(block)
 
     def _write(self, block: list[Page]) -> None:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="boilerline-spool-")
         data = zlib.compress(pickle.dumps(block, protocol=pickle.HIGHEST_PROTOCOL), COMPRESSION_LEVEL)
         self._file.write(len(data).to_bytes(_LENGTH_BYTES, "little"))
         self._file.write(data)
