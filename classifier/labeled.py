@@ -1,7 +1,8 @@
 """The labeled-page interchange format: JSONL (optionally gzip), one page per line.
 
 ``{"id", "lines": [str], "labels": ["content"|"chrome"|null]}`` with null exactly on blank
-lines; optional ``link_chars``, ``lang``, ``site``, ``url``, ``dataset``, ``kind``, and ``scored``.
+lines; optional ``link_chars``, ``lang``, ``site``, ``url``, ``dataset``, ``kind``, ``scored``,
+and ``structure`` (``{"values": [[int]], "tokens": [str]}``, per line: ``classifier.structure``).
 
 ``scored`` (indices of lines) marks a partially labeled page: only those lines' labels are
 trusted, the other non-blank lines carry a provisional ``chrome`` and only give context.
@@ -19,9 +20,11 @@ from typing import NamedTuple
 
 from classifier.atomic import atomic_output
 from classifier.page import Page
+from classifier.structure import LineStructure
 
 OPTIONAL_FIELDS = ("link_chars", "lang", "site", "url", "dataset", "kind")
 SCORED = "scored"
+STRUCTURE = "structure"
 # Page.extra flag: a person labeled the lines (hand-labeled gold, a corrected annotation
 # file), as opposed to labels derived by aligning the page with a gold text.
 LABELED_BY_HAND = "labeled_by_hand"
@@ -96,6 +99,7 @@ def page_from_labeled_record(record: dict, where: Location) -> Page:
             lines=[str(line) for line in record["lines"]],
             labels=record["labels"],
             link_chars=record.get("link_chars"),
+            structure=_structure_of(record.get(STRUCTURE), where),
             site=record.get("site") or None,
             url=record.get("url") or None,
             lang=record.get("lang") or None,
@@ -185,9 +189,20 @@ def labeled_record(page: Page) -> dict:
         value = getattr(page, name)
         if value is not None:
             record[name] = value
+    if page.structure is not None:
+        record[STRUCTURE] = page.structure.to_json()
     if SCORED in page.extra:
         record[SCORED] = page.extra[SCORED]
     return record
+
+
+def _structure_of(data, where: Location) -> LineStructure | None:
+    if data is None:
+        return None
+    try:
+        return LineStructure.from_json(data)
+    except (TypeError, ValueError, KeyError) as error:
+        raise InputError(where, f"'{STRUCTURE}' is not a line structure ({error})") from None
 
 
 def scored_mask(page: Page) -> list[bool]:

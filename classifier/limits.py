@@ -39,6 +39,8 @@ class Limits:
             page.lines[i] = page.lines[i][: self.max_line_chars]
         if page.link_chars is not None:
             page.link_chars = [min(n, self.max_line_chars) for n in page.link_chars[: self.max_lines]]
+        if page.structure is not None:
+            page.structure = page.structure.sliced(0, self.max_lines)
         if page.labels is not None:
             page.labels = page.labels[: self.max_lines]
         page.extra[TRUNCATED] = {"lines_dropped": dropped, "lines_cut": len(long_lines)}

@@ -1,7 +1,9 @@
 """LineClassifier: feature table -> p(content) per line, in three learned stages.
 
 1. lexical: a linear model on hashed character n-grams of the normalized line. It learns the
-   words of chrome in any language ("Read more", "©", "أرسل هذا الخبر") from data.
+   words of chrome in any language ("Read more", "©", "أرسل هذا الخبر") from data. Beside it,
+   for pages read from HTML, a linear model on the hashed class and id words of each line's
+   element and ancestors ("related", "share", "sidebar", "caption": learned, not listed).
 2. first pass: gradient-boosted trees on the numeric features plus the lexical scores of the
    line and its neighbours -> ``p_first``, the context-free guess (kept beside the final one).
 3. revise: a second tree model that also sees the neighbours' first-pass probabilities, as
@@ -36,6 +38,7 @@ from classifier.labeled import scored_mask
 from classifier.ngram_hashing import hashed_ngrams
 from classifier.page import CHROME, CONTENT, Page
 from classifier.site_counts import SiteCounts
+from classifier.structure_features import NAMES_COLUMN
 from classifier.tree_predict import tree_probabilities
 
 # Character n-grams within word boundaries; 2..4 covers Latin affixes, Arabic clitics and
@@ -43,11 +46,18 @@ from classifier.tree_predict import tree_probabilities
 LEXICAL_NGRAMS = (2, 4)
 LEXICAL_HASH_FEATURES = 2**20
 LEXICAL_OFFSETS = (-2, -1, 1, 2)
+# Class and id words hashed for the names model: a vocabulary of a few hundred thousand
+# words (site-specific names among them) fits 2**18 columns.
+NAME_HASH_FEATURES = 2**18
+NAME_OFFSETS = (-1, 1)
 FIRST_PASS_OFFSETS = (-3, -2, -1, 1, 2, 3)
 # Folds for the out-of-fold outputs that train the later stages.
 STACKING_FOLDS = 3
 DEFAULT_THRESHOLD = 0.5
 _DIGITS = str.maketrans("0123456789", "0000000000")
+# Class and id text -> words: "relatedPosts__item-2" -> "related posts item".
+_CAMEL_CASE = re.compile(r"([a-z])([A-Z])")
+_NAME_WORD_PATTERN = r"[a-z]{2,}"
 # Finds a digit _DIGITS changes: most keys have none, and translating is slow.
 _NONZERO_DIGIT = re.compile("[1-9]")
 
@@ -97,6 +107,15 @@ class LineClassifier(BaseEstimator):
         self.lexical_ = self._new_lexical().fit(text[mask], y[mask], sample_weight=weights[mask])
         _add_lexical_context(table)
 
+        self.names_vectorizer_ = _names_vectorizer()
+        named = rows & (table["has_structure"].to_numpy() == 1)
+        names = self.names_vectorizer_.transform(table[NAMES_COLUMN])
+        name_score = _out_of_fold(self._new_lexical, names, y, weights, mask & named, named, folds, decision=True)
+        table["name_score"] = np.where(named, name_score, np.nan)
+        learned = mask & named
+        self.names_ = self._new_lexical().fit(names[learned], y[learned], sample_weight=weights[learned]) if len(np.unique(y[learned])) == 2 else None
+        _add_name_context(table)
+
         first_x = _matrix(table, self.first_pass_columns())
         table["p_first"] = _out_of_fold(self._new_trees, first_x, y, weights, mask, rows, folds)
         self.first_pass_ = self._new_trees().fit(first_x[mask], y[mask], sample_weight=weights[mask])
@@ -119,7 +138,8 @@ class LineClassifier(BaseEstimator):
     @staticmethod
     def first_pass_columns() -> list[str]:
         lexical = ["lex_score", *(f"lex_score_{offset_tag(k)}" for k in LEXICAL_OFFSETS), "window_lex_score_mean"]
-        return [*feature_names(), *lexical]
+        names = ["name_score", *(f"name_score_{offset_tag(k)}" for k in NAME_OFFSETS)]
+        return [*feature_names(), *lexical, *names]
 
     @classmethod
     def revise_columns(cls) -> list[str]:
@@ -142,6 +162,11 @@ class LineClassifier(BaseEstimator):
         if rows.any():
             table.loc[rows, "lex_score"] = self._lexical_scores(table["text_key"].to_numpy()[rows])
             _add_lexical_context(table)
+            named = rows & (table["has_structure"].to_numpy() == 1)
+            table["name_score"] = np.nan
+            if named.any() and self.names_ is not None:
+                table.loc[named, "name_score"] = self._name_scores(table[NAMES_COLUMN].to_numpy()[named])
+            _add_name_context(table)
             first_x = _matrix(table.loc[rows], self.first_pass_columns())
             table.loc[rows, "p_first"] = tree_probabilities(self.first_pass_, first_x)
             _add_first_pass_context(table)
@@ -154,6 +179,11 @@ class LineClassifier(BaseEstimator):
         key_ids, distinct_keys = pd.factorize(keys)
         documents = [_lexical_document(key) for key in distinct_keys]
         return self.lexical_.decision_function(hashed_ngrams(self.vectorizer_, documents))[key_ids]
+
+    def _name_scores(self, names: np.ndarray) -> np.ndarray:
+        """The names model's decision per line; each distinct class/id text is scored once."""
+        name_ids, distinct_names = pd.factorize(names)
+        return self.names_.decision_function(self.names_vectorizer_.transform(distinct_names))[name_ids]
 
     def predict_proba_pages(self, pages: Sequence[Page], site_counts: SiteCounts | None = None) -> list[np.ndarray]:
         """p(content) per line of each page; NaN on blank lines."""
@@ -223,6 +253,21 @@ def _lexical_document(key: str) -> str:
     text = key.translate(_DIGITS) if _NONZERO_DIGIT.search(key) else key
     opening = " ".join("§" + word for word in text.split(" ", 3)[:3]) if text else ""
     return text + " " + opening
+
+
+def _names_vectorizer() -> HashingVectorizer:
+    return HashingVectorizer(
+        preprocessor=_name_words, token_pattern=_NAME_WORD_PATTERN, n_features=NAME_HASH_FEATURES, alternate_sign=False,
+    )
+
+
+def _name_words(names: str) -> str:
+    """Class and id text with camelCase words apart, lowercased."""
+    return _CAMEL_CASE.sub(r"\1 \2", names).lower()
+
+
+def _add_name_context(table: pd.DataFrame) -> None:
+    add_neighbour_columns(table, ["name_score"], NAME_OFFSETS)
 
 
 def _add_lexical_context(table: pd.DataFrame) -> None:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from classifier.structure import LineStructure
 
 CONTENT = "content"
 CHROME = "chrome"
@@ -22,6 +26,8 @@ class Page:
 
     ``link_chars`` holds, per line, how many characters sit inside ``<a>`` elements; it is
     ``None`` when the page came as plain text, and the features then fall back to text cues.
+    ``structure`` (``classifier.structure``) says which elements each line came from; it is
+    ``None`` for plain text too.
     ``labels`` is set on labeled (training / evaluation) pages: ``content``/``chrome`` per
     line, ``None`` exactly on blank lines. ``kind`` is the mix of scripts a labeled page was
     chosen for (e.g. ``latin-content-arabic-chrome``), a group in the scores.
@@ -30,6 +36,7 @@ class Page:
     page_id: str
     lines: list[str]
     link_chars: list[int] | None = None
+    structure: LineStructure | None = None
     site: str | None = None
     url: str | None = None
     lang: str | None = None
@@ -42,6 +49,8 @@ class Page:
         n = len(self.lines)
         if self.link_chars is not None and len(self.link_chars) != n:
             raise ValueError(f"page {self.page_id}: {len(self.link_chars)} link_chars for {n} lines")
+        if self.structure is not None and len(self.structure) != n:
+            raise ValueError(f"page {self.page_id}: structure of {len(self.structure)} lines for {n} lines")
         if self.labels is not None:
             if len(self.labels) != n:
                 raise ValueError(f"page {self.page_id}: {len(self.labels)} labels for {n} lines")

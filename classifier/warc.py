@@ -27,6 +27,7 @@ from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from classifier.encoding import UTF8, decode
 from classifier.html import render_html
+from classifier.structure import LineStructure
 from classifier.io import ENCODING, host_of, split_lines
 from classifier.labeled import InputError, Location
 from classifier.page import Page
@@ -180,9 +181,12 @@ def _check_complete(record: WarcRecord, expected: int, n_read: int) -> None:
         raise _BadRecord(f"truncated: record {record.record_id} is cut short")
 
 
-def _page(record: WarcRecord, lines: list[str], link_chars: list[int] | None = None, *, encoding: str) -> Page:
+def _page(
+    record: WarcRecord, lines: list[str], link_chars: list[int] | None = None, structure: LineStructure | None = None,
+    *, encoding: str,
+) -> Page:
     url = record.headers.get("WARC-Target-URI") or None
-    page = Page(str(record.record_id), lines, link_chars, site=host_of(url), url=url)
+    page = Page(str(record.record_id), lines, link_chars, structure, site=host_of(url), url=url)
     if encoding != UTF8:
         page.extra[ENCODING] = encoding
     return page

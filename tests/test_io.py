@@ -69,7 +69,7 @@ def test_folder_reads_every_file_by_extension(tmp_path):
 
 def test_html_link_chars_follow_anchor_order():
     html = "<ul><li><a href='/'>Home</a></li><li><a href='/n'>News</a></li></ul><p>The Home of news, <a href='x'>here</a>.</p>"
-    lines, link_chars = render_html(html)
+    lines, link_chars, _structure = render_html(html)
     assert [line.strip() for line in lines] == ["• Home", "• News", "", "The Home of news, here."]
     assert link_chars == [4, 4, 0, 4]
 
@@ -80,7 +80,7 @@ def test_html_link_chars_count_only_visible_anchor_text():
         "<noscript><p><a href='/js'>Enable JavaScript</a></p></noscript>"
         "<p>Read <a href='/b'><b>the whole</b> story</a> here</p>"
     )
-    lines, link_chars = render_html(html)
+    lines, link_chars, _structure = render_html(html)
     assert [line.strip() for line in lines] == ["Sport news", "", "Read the whole story here"]
     assert link_chars == [len("Sport news"), 0, len("the whole story")]
 
@@ -88,7 +88,7 @@ def test_html_link_chars_count_only_visible_anchor_text():
 def test_html_anchors_in_deeply_nested_markup_are_counted():
     # Unclosed <div>s, one per item, as some templates write: 20,000 levels deep.
     html = "<body>" + "".join(f"<div><a href='/{i}'>item {i}</a>" for i in range(20_000)) + "</body>"
-    lines, link_chars = render_html(html)
+    lines, link_chars, _structure = render_html(html)
     counted = [(line.strip(), chars) for line, chars in zip(lines, link_chars) if line.strip()]
     assert counted[:2] == [("item 0", 6), ("item 1", 6)]
     assert all(chars == len(line) for line, chars in counted) and len(counted) == 20_000

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from joblib import Parallel, delayed
 
-from classifier.html import render_html
+from classifier.html import Rendering, render_html
 from classifier.labeled import LABELED_BY_HAND, SCORED, read_labeled_pages, write_labeled_pages
 from classifier.page import CHROME, CONTENT, Page, is_blank
 from training.alignment import covered_lines, tokenize
@@ -52,7 +52,8 @@ from training.labeled_cache import cache_path, resolve_cache_dir
 from training.snippets import excluded_lines, included_lines, split_snippets
 
 # Bump when a labeling rule changes: cached pages of an older version are then not reused.
-LABELER_VERSION = "3"
+# 4: pages carry the structure of their lines (classifier/structure.py).
+LABELER_VERSION = "4"
 
 # Records sent to a worker at a time: large enough to amortise the hand-off, small enough to
 # keep two workers busy on the small datasets and memory flat on the large ones.
@@ -153,11 +154,12 @@ def _label_record(record: dict) -> Page | None:
     if record.get("gold_type") == HAND_LABELED:
         return _hand_labeled_page(record)
     source_html = record.get("annotated_html") if record.get("dataset") == ANNOTATED_DATASET else None
-    lines, link_chars = render_html(record.get("html") or "")
+    rendering = render_html(record.get("html") or "")
     if source_html:
-        annotated_lines, annotated_link_chars = render_html(source_html)
-        if annotated_lines != lines:
-            lines, link_chars = annotated_lines, annotated_link_chars
+        annotated = render_html(source_html)
+        if annotated.lines != rendering.lines:
+            rendering = annotated
+    lines = rendering.lines
     if all(is_blank(line) for line in lines):
         return None
 
@@ -182,7 +184,7 @@ def _label_record(record: dict) -> Page | None:
     content = [is_content and not is_excluded for is_content, is_excluded in zip(content, excluded)]
     if scored is None and not any(content):
         return None
-    page = _page(record, lines, link_chars, content)
+    page = _page(record, rendering, content)
     if scored is not None:
         page.extra[SCORED] = [i for i in scored if not is_blank(lines[i])]
     return page
@@ -218,11 +220,13 @@ def _hand_labeled_page(record: dict) -> Page | None:
     lines = [str(line) for line in record.get("lines") or []]
     if not lines:
         return None
-    rendered_lines, link_chars = render_html(record.get("html") or "")
+    rendering = render_html(record.get("html") or "")
+    rendered = rendering.lines == lines
     return Page(
         page_id=page_id_of(record),
         lines=lines,
-        link_chars=link_chars if rendered_lines == lines else None,
+        link_chars=rendering.link_chars if rendered else None,
+        structure=rendering.structure if rendered else None,
         site=site_of(record),
         url=record.get("url") or None,
         lang=record.get("lang") or None,
@@ -233,11 +237,13 @@ def _hand_labeled_page(record: dict) -> Page | None:
     )
 
 
-def _page(record: dict, lines: list[str], link_chars: list[int], content: list[bool]) -> Page:
+def _page(record: dict, rendering: Rendering, content: list[bool]) -> Page:
+    lines = rendering.lines
     return Page(
         page_id=page_id_of(record),
         lines=lines,
-        link_chars=link_chars,
+        link_chars=rendering.link_chars,
+        structure=rendering.structure,
         site=site_of(record),
         url=record.get("url") or None,
         lang=record.get("lang") or None,

@@ -18,7 +18,7 @@ from classifier.model import LineClassifier, content_targets
 from classifier.page import Page
 from training.augment import mixed_script_pages
 
-# Share of training pages whose link counts are hidden, so the model also learns to work
+# Share of training pages whose link counts and structure are hidden, so the model also learns to work
 # from plain text (WET dumps, Resiliparse output) where no HTML is at hand.
 LINK_DROPOUT_SHARE = 0.5
 # Lines learned from per page, sampled at random: long pages (big menus, comment threads)
@@ -36,7 +36,10 @@ SYNTHETIC_PAGES_PER_DIRECTION = 0
 
 
 def without_links(page: Page) -> Page:
-    return replace(page, link_chars=None) if page.link_chars is not None else page
+    """The page as plain text gives it: no link counts, no HTML structure."""
+    if page.link_chars is None and page.structure is None:
+        return page
+    return replace(page, link_chars=None, structure=None)
 
 
 def drop_links(pages: Sequence[Page], share: float, seed: int) -> list[Page]:

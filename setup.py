@@ -1,0 +1,11 @@
+"""Builds the compiled kernels (Cython); everything else is in pyproject.toml."""
+
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+
+setup(
+    ext_modules=cythonize(
+        [Extension("classifier._html_walk", ["classifier/_html_walk.pyx"], language="c++")],
+        compiler_directives={"language_level": "3"},
+    )
+)
