@@ -5,7 +5,10 @@ from setuptools import Extension, setup
 
 setup(
     ext_modules=cythonize(
-        [Extension("classifier._html_walk", ["classifier/_html_walk.pyx"], language="c++")],
+        [
+            Extension("classifier._html_walk", ["classifier/_html_walk.pyx"], language="c++"),
+            Extension("classifier._densest_run", ["classifier/_densest_run.pyx"]),
+        ],
         compiler_directives={"language_level": "3"},
     )
 )

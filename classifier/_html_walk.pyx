@@ -85,7 +85,15 @@ def walk_dom(str html, list lines, dict tag_codes, dict tag_flags, dict role_fla
     cdef str name, role, class_id
     cdef bint closing
     cdef dict attrs
-    cdef int32_t[::1] best_chars = _zeros_int32(n_lines)
+    cdef int32_t[::1] best_chars
+    # The arrays are indexed without bounds checks below: their shapes are checked here.
+    if line_flag_chars.shape[0] < n_lines or line_element.shape[0] < n_lines:
+        raise ValueError("line_flag_chars and line_element need a row per line")
+    if not 0 < line_flag_chars.shape[1] <= 64 or not 0 <= link_flag_bit < line_flag_chars.shape[1] - 1:
+        raise ValueError("line_flag_chars needs 1 + n_flags columns, at most 63 flags")
+    if not 0 <= hidden_flag_bit < line_flag_chars.shape[1] - 1:
+        raise ValueError("hidden_flag_bit is not a flag column")
+    best_chars = _zeros_int32(n_lines)
 
     while i < n:
         c = html[i]

@@ -4,6 +4,11 @@ The features are computed for a batch of pages at once, on one table (text featu
 distinct line), because per-site repetition looks across the pages of a batch. Blank lines keep
 a row (their ``is_blank`` is 1) so that positions line up with the page; the model skips them.
 Neighbour ("context") columns look at the nearest non-blank lines.
+
+Lengths, words, scripts and punctuation are measured on the visible characters: bidi controls
+and zero-width marks are left out (the ``text`` column keeps the line as written). Words are
+word-equivalents (``classifier.text.word_equivalents``), so that Chinese, Japanese and Thai
+lines, written without spaces, have as many words as a spaced line of the same content.
 """
 
 from __future__ import annotations
@@ -15,10 +20,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from classifier.language import detect_languages, stopwords
-from classifier.page import Page
+from classifier.language import detect_languages, stopwords, unspaced_stoplist
+from classifier.main_run import MAIN_RUN_COLUMNS, add_main_run_features
+from classifier.page import Page, is_blank
 from classifier.site_counts import SiteCounts, fingerprint
-from classifier.text import SCRIPTS, count_char_classes, key_and_words, without_surrogates
+from classifier.structure_features import STRUCTURE_COLUMNS, STRUCTURE_CONTEXT_COLUMNS, add_structure_features
+from classifier.text import (
+    SCRIPTS,
+    count_char_classes,
+    key_and_words,
+    visible,
+    without_surrogates,
+    word_equivalents,
+)
 
 # Lines at least this long get their own language guess (langdetect is unreliable below ~10
 # words and too slow to run on every line).
@@ -33,6 +47,10 @@ PAGE_LANG_SAMPLE_CHARS = 600
 
 # Terminal punctuation: Latin, Arabic question mark and full stop (؟ ۔), CJK and ellipsis.
 TERMINAL_PUNCT = ".!?؟۔。！？…"
+# Closing quotes and parentheses after a sentence's terminal punctuation: 「…。」, （…。）, "…."
+# Left out: title marks 《》〈〉 and label brackets 【】 (a title ending in ！ is not a
+# sentence), "[...]" (a teaser's cut), » (breadcrumbs, "Next »" links).
+CLOSING_MARKS = "」』）〕\"'”’)"
 # Leading list/menu markers as Resiliparse and other renderers write them.
 BULLET_PATTERN = r"^\s*(?:[•·◦▪►*\-–—]|\d+[.)])\s"
 # Characters that separate menu items or breadcrumb parts on one line.
@@ -56,6 +74,7 @@ CONTEXT_OFFSETS = (-2, -1, 1, 2)
 CONTEXT_COLUMNS = ("log_chars", "link_char_share", "stopword_share", "ends_with_terminal_punct", "punct_share", "dup_count_in_page")
 WINDOW_COLUMNS = ("log_chars", "stopword_share", "link_char_share", "has_colon_prefix", "starts_with_bullet")
 WINDOW_HALF_WIDTH = 3
+STRUCTURE_CONTEXT_OFFSETS = (-1, 1)
 
 LINE_COLUMNS = (
     "log_chars", "n_chars", "n_words", "mean_word_chars",
@@ -84,11 +103,15 @@ def featurize(pages: Sequence[Page], site_counts: SiteCounts | None = None) -> p
     """
     lines = _DistinctLines.of([line for page in pages for line in page.lines])
     table = _line_table(pages, lines)
-    _add_length_and_link_features(table, pages, lines)
-    _add_script_features(table, lines)
-    _add_language_features(table)
+    char_counts = {name: lines.spread(count) for name, count in count_char_classes(lines.stripped).items()}
+    _add_length_and_link_features(table, pages, lines, char_counts)
+    add_structure_features(table, pages)
+    _add_script_features(table, char_counts)
+    _add_language_features(table, char_counts)
     _add_repetition_features(table, pages, site_counts)
     _add_position_features(table)
+    add_main_run_features(table)
+    table = table.copy()  # consolidated before the many context columns (pandas warns otherwise)
     _add_context_features(table)
     del table["tokens"]
     # The copy consolidates the columns added one by one into a few blocks; the model adds
@@ -100,7 +123,8 @@ def feature_names() -> list[str]:
     """The numeric columns the model reads, in a fixed order."""
     context = [f"{name}_{offset_tag(k)}" for k in CONTEXT_OFFSETS for name in CONTEXT_COLUMNS]
     window = [f"window_{name}_mean" for name in WINDOW_COLUMNS]
-    return [*LINE_COLUMNS, *context, *window]
+    structure_context = [f"{name}_{offset_tag(k)}" for k in STRUCTURE_CONTEXT_OFFSETS for name in STRUCTURE_CONTEXT_COLUMNS]
+    return [*LINE_COLUMNS, *context, *window, *MAIN_RUN_COLUMNS, *STRUCTURE_COLUMNS, *structure_context]
 
 
 def stack_tables(tables: Sequence[pd.DataFrame]) -> pd.DataFrame:
@@ -125,9 +149,12 @@ def offset_tag(offset: int) -> str:
 @dataclass(frozen=True)
 class _DistinctLines:
     """The distinct line texts of a batch and the one on each row: text features are computed
-    once per distinct text (blank lines and menu items repeat) and spread over the rows."""
+    once per distinct text (blank lines and menu items repeat) and spread over the rows.
+    ``visible`` is each text without its invisible marks, ``stripped`` that without the
+    spaces around it."""
 
     texts: list[str]
+    visible: list[str]
     stripped: list[str]
     of_row: np.ndarray
 
@@ -135,7 +162,8 @@ class _DistinctLines:
     def of(cls, texts: list[str]) -> _DistinctLines:
         of_row, distinct = pd.factorize(np.array(texts, dtype=object))
         distinct = distinct.tolist()
-        return cls(distinct, [text.strip() for text in distinct], of_row)
+        shown = list(map(visible, distinct))
+        return cls(distinct, shown, [text.strip() for text in shown], of_row)
 
     def spread(self, values: np.ndarray) -> np.ndarray:
         """Per row, the value of its text, from ``values`` per distinct text."""
@@ -149,16 +177,19 @@ def _line_table(pages: Sequence[Page], lines: _DistinctLines) -> pd.DataFrame:
     text = pd.Series(lines.spread(_objects(lines.texts)), dtype=object)
     table = pd.DataFrame({"page_no": page_no, "line_no": line_no, "text": text})
     table["stripped"] = pd.Series(lines.spread(_objects(lines.stripped)), dtype=object)
-    table["is_blank"] = lines.spread(_flags(not text for text in lines.stripped))
+    # Blank as the labeled format defines it: a zero-width space alone is not blank.
+    table["is_blank"] = lines.spread(_flags(map(is_blank, lines.texts)))
     table["text_key"] = lines.spread(_objects(keys)).tolist()  # a list: pandas stores it as strings
     table["tokens"] = lines.spread(_objects(tokens))
     return table
 
 
-def _add_length_and_link_features(table: pd.DataFrame, pages: Sequence[Page], lines: _DistinctLines) -> None:
-    texts, stripped = lines.texts, lines.stripped
+def _add_length_and_link_features(
+    table: pd.DataFrame, pages: Sequence[Page], lines: _DistinctLines, char_counts: dict[str, np.ndarray]
+) -> None:
+    visible_texts, stripped = lines.visible, lines.stripped
     n_chars = lines.spread(_lengths(stripped))
-    n_words = np.fromiter(map(len, table["tokens"]), dtype=np.int64, count=len(table))
+    n_words = word_equivalents(char_counts)
     table["n_chars"] = n_chars
     table["log_chars"] = np.log1p(n_chars)
     table["n_words"] = n_words
@@ -170,11 +201,13 @@ def _add_length_and_link_features(table: pd.DataFrame, pages: Sequence[Page], li
     table["has_link_info"] = has_links.astype(np.int8)
     # Unknown (plain-text input) is NaN, not 0: the model learns to lean on text cues instead.
     table["link_char_share"] = np.where(has_links, link_chars / n_chars.clip(min=1), np.nan)
-    table["starts_with_bullet"] = lines.spread(_occurs(_BULLET, texts))
-    table["indent_chars"] = lines.spread(_lengths(texts) - _lengths([text.lstrip() for text in texts]))
+    table["starts_with_bullet"] = lines.spread(_occurs(_BULLET, visible_texts))
+    table["indent_chars"] = lines.spread(_lengths(visible_texts) - _lengths([text.lstrip() for text in visible_texts]))
     table["n_separators"] = lines.spread(_count_matches(_SEPARATOR, stripped, _SEPARATOR_CHAR.search))
     table["n_urls"] = lines.spread(_count_matches(_URL, stripped, _may_hold_url))
-    table["ends_with_terminal_punct"] = lines.spread(_flags(text[-1:] in _TERMINAL_PUNCT_CHARS for text in stripped))
+    table["ends_with_terminal_punct"] = lines.spread(
+        _flags(text.rstrip(CLOSING_MARKS)[-1:] in _TERMINAL_PUNCT_CHARS for text in stripped)
+    )
     table["ends_with_colon"] = lines.spread(_flags(text[-1:] in (":", "：") for text in stripped))
     table["has_colon_prefix"] = lines.spread(_occurs(_COLON_PREFIX, stripped))
     table["has_copyright_sign"] = lines.spread(_occurs(_COPYRIGHT, stripped))
@@ -212,19 +245,18 @@ def _may_hold_url(text: str) -> bool:
     return "://" in text or "www." in text or "@" in text
 
 
-def _add_script_features(table: pd.DataFrame, lines: _DistinctLines) -> None:
-    counts = {name: lines.spread(count) for name, count in count_char_classes(lines.stripped).items()}
+def _add_script_features(table: pd.DataFrame, counts: dict[str, np.ndarray]) -> None:
     non_space = (table["n_chars"].to_numpy() - counts["space"]).clip(min=1)
     for script in SCRIPTS:
-        table[f"{script}_chars"] = counts[script]
         table[f"{script}_share"] = counts[script] / non_space
     table["digit_share"] = counts["digit"] / non_space
     table["punct_share"] = counts["punct"] / non_space
     table["upper_share"] = counts["ascii_upper"] / counts["latin"].clip(min=1)
     script_chars = np.column_stack([counts[script] for script in SCRIPTS])
     line_script = np.where(script_chars.sum(axis=1) > 0, script_chars.argmax(axis=1), -1)
-    # The page's dominant content script: letters counted on lines of 5+ words, where body
-    # text lives; menus (many short lines) would otherwise outvote a foreign-language article.
+    # The page's dominant content script: letters counted on lines of 5+ words (word-equivalents:
+    # 9+ Chinese characters), where body text lives; menus (many short lines) would otherwise
+    # outvote a foreign-language article.
     long_mask = (table["n_words"] >= 5).to_numpy()[:, None]
     per_page = pd.DataFrame(script_chars * long_mask).groupby(table["page_no"]).sum()
     fallback = pd.DataFrame(script_chars).groupby(table["page_no"]).sum()
@@ -251,7 +283,7 @@ def _add_main_prose_span(table: pd.DataFrame, prose_letters: np.ndarray) -> None
     table["main_prose_after"] = (total - through) / total
 
 
-def _add_language_features(table: pd.DataFrame) -> None:
+def _add_language_features(table: pd.DataFrame, char_counts: dict[str, np.ndarray]) -> None:
     page_samples, line_rows, line_samples = _language_samples(table)
     # One call for the batch: detect_languages works on all the texts at once.
     detected = detect_languages([*page_samples.values(), *line_samples])
@@ -263,13 +295,33 @@ def _add_language_features(table: pd.DataFrame) -> None:
     table["page_lang"] = page_lang
     table["line_lang_known"] = known.astype(np.int8)
     table["line_lang_matches_page"] = np.where(known, (line_lang == page_lang).astype(float), np.nan)
-    shares, has_list = [], []
-    for tokens, lang in zip(table["tokens"], page_lang):
-        stoplist = stopwords(lang)
-        has_list.append(bool(stoplist))
-        shares.append(sum(map(stoplist.__contains__, tokens)) / len(tokens) if stoplist and tokens else np.nan)
+    _add_stopword_features(table, page_lang, char_counts)
+
+
+def _add_stopword_features(table: pd.DataFrame, page_lang: np.ndarray, char_counts: dict[str, np.ndarray]) -> None:
+    """``stopword_share`` in the page's language: of a spaced language, the share of the line's
+    words in jusText's stoplist; of Chinese, Japanese or Thai, the share of the line's letters
+    of that script (Han and kana, Thai) inside function words (``UnspacedStoplist``). NaN when
+    the language has no list or the line has no words (letters) to count."""
+    shares = np.full(len(table), np.nan)
+    has_list = np.zeros(len(table), dtype=np.int8)
+    lang_of_row, langs = pd.factorize(page_lang)  # a page of no guess (None) is left out: -1
+    for code, lang in enumerate(langs):
+        rows = np.flatnonzero(lang_of_row == code)
+        unspaced, stoplist = unspaced_stoplist(lang), stopwords(lang)
+        if unspaced is not None:
+            letters = char_counts[unspaced.script][rows]
+            in_function_words = np.fromiter(
+                map(unspaced.function_word_chars, table["stripped"].to_numpy()[rows]), dtype=float, count=len(rows)
+            )
+            with np.errstate(invalid="ignore", divide="ignore"):
+                shares[rows] = np.where(letters > 0, in_function_words / letters, np.nan)
+        elif stoplist:
+            tokens = table["tokens"].to_numpy()[rows]
+            shares[rows] = [sum(map(stoplist.__contains__, words)) / len(words) if words else np.nan for words in tokens]
+        has_list[rows] = unspaced is not None or bool(stoplist)
     table["stopword_share"] = shares
-    table["page_has_stoplist"] = np.array(has_list, dtype=np.int8)
+    table["page_has_stoplist"] = has_list
 
 
 def _language_samples(table: pd.DataFrame) -> tuple[dict[int, str], list[int], list[str]]:
@@ -377,6 +429,7 @@ def _add_position_features(table: pd.DataFrame) -> None:
 
 def _add_context_features(table: pd.DataFrame) -> None:
     add_neighbour_columns(table, CONTEXT_COLUMNS, CONTEXT_OFFSETS)
+    add_neighbour_columns(table, STRUCTURE_CONTEXT_COLUMNS, STRUCTURE_CONTEXT_OFFSETS)
     add_window_means(table, WINDOW_COLUMNS, WINDOW_HALF_WIDTH)
 
 

@@ -3,27 +3,45 @@
 Arabic needs care: bidi marks, tatweel and diacritics change the code points but not the
 text a reader sees, and Arabic-Indic digits are digits. ``normalize_line`` folds them so
 that two copies of the same menu item compare equal.
+
+Chinese, Japanese and Thai are written without spaces between words: ``count_char_classes``
+counts their letters apart from the word runs of spaced scripts, and ``word_equivalents``
+turns both into one comparable number of words per line.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
-# Letters per script, as regex classes usable with ``Series.str.count``.
+# Han ideographs (with the iteration marks 々〆〇 and the supplementary planes) and kana
+# (with half-width katakana): Chinese and Japanese, written without spaces.
+_HAN_KANA = "\u3005-\u3007\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFF66-\uFF9F\U00020000-\U0003134F"
+# Thai consonants, vowels and tone marks (its digits are digits, ๏ ๚ ๛ punctuation); Thai is
+# written without spaces between words. The vowel and tone marks are combining marks, which
+# regex ``\w`` does not match.
+_THAI_LETTERS = "\u0E01-\u0E3A\u0E40-\u0E4E"
+# Letters per script, as regex classes usable with ``Series.str.count``. ``cjk`` is Chinese
+# and Japanese; Korean Hangul (syllables and jamo) is ``hangul``, as Korean has spaces.
 SCRIPT_PATTERNS = {
     "arabic": "[\u0620-\u063F\u0641-\u064A\u066E-\u06D3\u06D5\u06FA-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFC]",
     "latin": "[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF]",
-    "cjk": "[\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF]",
+    "cjk": f"[{_HAN_KANA}]",
+    "hangul": "[\u1100-\u11FF\u3130-\u318F\uAC00-\uD7AF]",
+    "thai": f"[{_THAI_LETTERS}]",
     "cyrillic": "[\u0400-\u052F]",
     "greek": "[\u0370-\u03FF\u1F00-\u1FFF]",
 }
 SCRIPTS = tuple(SCRIPT_PATTERNS)
+# Scripts written without spaces between words: their letters are counted, not their words.
+UNSPACED_SCRIPTS = ("cjk", "thai")
 # ``\d`` is Unicode-aware: Arabic-Indic and Extended Arabic-Indic digits count too.
 DIGIT_PATTERN = r"\d"
-PUNCT_PATTERN = r"[^\w\s]"
+# Thai vowel and tone marks are letters of their script, not punctuation.
+PUNCT_PATTERN = rf"[^\w\s{_THAI_LETTERS}]"
 # The one-character classes counted on each line by ``count_char_classes``.
 CHAR_CLASS_PATTERNS = {
     **SCRIPT_PATTERNS, "digit": DIGIT_PATTERN, "punct": PUNCT_PATTERN, "space": r"\s", "ascii_upper": "[A-Z]"
@@ -49,8 +67,24 @@ _FOLDED_CHAR = re.compile(
     "[" + "".join(re.escape(chr(code)) for code in _FOLD if code not in _SURROGATES) + "\ud800-\udfff]"
 )
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_INVISIBLE_CHAR = re.compile("[" + "".join(re.escape(chr(code)) for code in _INVISIBLE) + "]")
 _LEADING_BULLETS = re.compile(r"^[\s•·◦▪►»>|*\-–—]+")
 _WORD = re.compile(r"\w+")
+
+
+# Mean word length in characters of running text, counted on the gold text of
+# ../shared/data: Chinese 1.80 (jieba on 200 zh pages, 186k words), Japanese 1.78 (janome on
+# the 6 ja pages); Chinese segmentation standards give 1.6-1.8 (PKU shorter, jieba longer).
+HAN_KANA_CHARS_PER_WORD = 1.8
+# Thai: 4.39 characters (vowel and tone marks included) per word, pythainlp's newmm on the
+# two th pages of ../shared/data (538 words); published figures are 4-5.
+THAI_CHARS_PER_WORD = 4.4
+
+
+def visible(text: str) -> str:
+    """The text without bidi controls and zero-width characters: what the features measure
+    (a line ending in "؟" and a right-to-left mark ends in "؟"). Output text keeps them."""
+    return text.translate(_INVISIBLE) if _INVISIBLE_CHAR.search(text) else text
 
 
 def fold(text: str) -> str:
@@ -91,14 +125,36 @@ def _key_of_folded(folded: str) -> str:
 
 def count_char_classes(lines: Sequence[str]) -> dict[str, np.ndarray]:
     """Per line, how many of its characters match each pattern of ``CHAR_CLASS_PATTERNS``:
-    ``len(re.findall(pattern, line))``, counted for all lines at once over their code points."""
+    ``len(re.findall(pattern, line))``, counted for all lines at once over their code points.
+
+    Also ``spaced_words``: the runs of word characters (``\\w`` and combining marks, which are
+    part of the word they follow) outside the unspaced scripts: the words of a line in
+    scripts written with spaces. It is ``len(words(line))`` where no combining mark splits a
+    ``\\w`` run ("vélo" with a combining accent, "ve" + U+0301 + "lo", is one word here, two there).
+    """
     lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
     line_of_char = np.repeat(np.arange(len(lines)), lengths)
     classes = _CHAR_CLASSES[code_points("".join(lines))]
-    return {
+    counts = {
         name: np.bincount(line_of_char[(classes & (1 << bit)) != 0], minlength=len(lines))
         for bit, name in enumerate(CHAR_CLASS_PATTERNS)
     }
+    in_word = (classes & _SPACED_WORD_BIT) != 0
+    # A word starts at a word character that does not follow one on its own line.
+    starts = in_word.copy()
+    starts[1:] &= ~in_word[:-1]
+    line_starts = (np.cumsum(lengths) - lengths)[lengths > 0]
+    starts[line_starts] = in_word[line_starts]
+    counts["spaced_words"] = np.bincount(line_of_char[starts], minlength=len(lines))
+    return counts
+
+
+def word_equivalents(counts: dict[str, np.ndarray]) -> np.ndarray:
+    """Words per line, for every script, from ``count_char_classes``: the words of spaced
+    scripts, plus one word per HAN_KANA_CHARS_PER_WORD Han and kana characters and per
+    THAI_CHARS_PER_WORD Thai letters (a fraction: a Chinese sentence of 60 characters is
+    about 33 words, not one)."""
+    return counts["spaced_words"] + counts["cjk"] / HAN_KANA_CHARS_PER_WORD + counts["thai"] / THAI_CHARS_PER_WORD
 
 
 def code_points(text: str) -> np.ndarray:
@@ -126,8 +182,21 @@ class CodePointTable:
 
 
 def _char_class_bits(char: str) -> int:
-    return sum(1 << bit for bit, pattern in enumerate(_CHAR_CLASS_REGEXES) if pattern.match(char))
+    bits = sum(1 << bit for bit, pattern in enumerate(_CHAR_CLASS_REGEXES) if pattern.match(char))
+    return bits | _SPACED_WORD_BIT if _is_spaced_word_char(char) else bits
+
+
+def _is_spaced_word_char(char: str) -> bool:
+    """A character of a word of a spaced script: ``\\w``, a combining mark, or one of the
+    Arabic marks ``fold`` drops inside words (some are not combining), outside the unspaced
+    scripts."""
+    if _UNSPACED_CHAR.match(char):
+        return False
+    return bool(_WORD.match(char)) or unicodedata.category(char).startswith("M") or ord(char) in _ARABIC_MARKS
 
 
 _CHAR_CLASS_REGEXES = [re.compile(pattern) for pattern in CHAR_CLASS_PATTERNS.values()]
+_UNSPACED_CHAR = re.compile("|".join(SCRIPT_PATTERNS[script] for script in UNSPACED_SCRIPTS))
+# The table's bit after those of CHAR_CLASS_PATTERNS.
+_SPACED_WORD_BIT = 1 << len(CHAR_CLASS_PATTERNS)
 _CHAR_CLASSES = CodePointTable(_char_class_bits, np.uint16)

@@ -187,8 +187,6 @@ def test_arabic_punctuation_counts_and_ends_sentences():
     assert [row(table, 0, i).ends_with_terminal_punct for i in range(4)] == [0, 1, 1, 0]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 3: length/punctuation features still count bidi and zero-width marks; "
-                   "the fix (commit 725c1c4) waits for the next retrain so the shipped model matches the code")
 def test_bidi_and_zero_width_marks_are_invisible_to_the_features():
     plain = "قال الوزير إن الميزانية ستنمو؟"
     marked = f"{RLM}{LRE}قال الوزير إن{ZWJ} الميزانية ستنمو؟{PDF}{RLM}"

@@ -1,0 +1,71 @@
+"""Where the main text of a page is, from its lines alone: the densest run of prose.
+
+Extractors such as trafilatura and Readability find the main region of a page first and
+judge lines by it; a line classifier sees one line and a few neighbours. This gives every
+line that page-level view: each prose line (a sentence-long line, few links) scores its
+characters, a bulleted one nothing, every other non-blank line costs ``GAP_COST_CHARS``, and the contiguous run of
+lines with the highest total is the page's main run (computed in C, Kadane's algorithm). A
+heading or a short list between paragraphs stays inside it; a menu of twenty items, or a
+footer, does not join it to a teaser below.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from classifier._densest_run import densest_runs
+
+# A prose line: at least this many word-equivalents, and either ending a sentence or this
+# long (a paragraph without its full stop), with under LINK_SHARE_LIMIT of it linked.
+PROSE_MIN_WORDS = 5
+PROSE_UNPUNCTUATED_MIN_WORDS = 12
+PROSE_MAX_LINK_SHARE = 0.5
+# What a non-prose line costs the run, in characters of prose: a paragraph (typically 200+
+# characters) carries a heading or two across; a menu of a dozen items cuts the run.
+GAP_COST_CHARS = 40.0
+
+MAIN_RUN_COLUMNS = ("in_main_run", "lines_to_main_run", "before_main_run", "main_run_char_share", "main_run_found")
+
+
+def add_main_run_features(table: pd.DataFrame) -> None:
+    """Add ``MAIN_RUN_COLUMNS``: whether the line is in its page's main run, how many
+    non-blank lines away it is (log; 0 inside), whether it comes before it, the run's share
+    of the page's characters, and whether the page has a run at all."""
+    nonblank = table["is_blank"].to_numpy() == 0
+    n_chars = table["n_chars"].to_numpy(dtype=float)
+    link_share = np.nan_to_num(table["link_char_share"].to_numpy(dtype=float), nan=0.0)
+    n_words = table["n_words"].to_numpy()
+    prose = (
+        nonblank & (n_words >= PROSE_MIN_WORDS) & (link_share < PROSE_MAX_LINK_SHARE)
+        & ((table["ends_with_terminal_punct"].to_numpy() == 1) | (n_words >= PROSE_UNPUNCTUATED_MIN_WORDS))
+    )
+    # A bulleted sentence is a teaser in a list of links as often as a point of the article:
+    # it neither builds the run nor cuts it.
+    bulleted = table["starts_with_bullet"].to_numpy() == 1
+    scores = np.where(prose & ~bulleted, n_chars, np.where(nonblank & ~(prose & bulleted), -GAP_COST_CHARS, 0.0))
+    page_no = table["page_no"].to_numpy()
+    page_starts = np.flatnonzero(np.diff(page_no, prepend=-1)).astype(np.int64)
+    n_pages = len(page_starts)
+    run_start = np.full(n_pages, -1, dtype=np.int64)
+    run_end = np.full(n_pages, -1, dtype=np.int64)
+    densest_runs(np.ascontiguousarray(scores), np.append(page_starts, len(table)).astype(np.int64), run_start, run_end)
+
+    page_index = np.repeat(np.arange(n_pages), np.diff(np.append(page_starts, len(table))))
+    start, end = run_start[page_index], run_end[page_index]
+    found = start >= 0
+    rows = np.arange(len(table))
+    # Distances count non-blank lines: a blank line between paragraphs is not a step away.
+    nonblank_rank = np.cumsum(nonblank)
+    rank_at = lambda at: nonblank_rank[np.clip(at, 0, None)]  # noqa: E731
+    before = found & (rows < start)
+    after = found & (rows > end)
+    distance = np.where(before, rank_at(start) - nonblank_rank, np.where(after, nonblank_rank - rank_at(end), 0))
+    in_run = found & ~before & ~after
+    run_chars = pd.Series(np.where(in_run & nonblank, n_chars, 0.0)).groupby(page_no).transform("sum").to_numpy()
+    page_chars = pd.Series(np.where(nonblank, n_chars, 0.0)).groupby(page_no).transform("sum").to_numpy()
+    table["in_main_run"] = in_run.astype(np.int8)
+    table["lines_to_main_run"] = np.where(found, np.log1p(distance), np.nan)
+    table["before_main_run"] = np.where(found, before, np.nan)
+    table["main_run_char_share"] = run_chars / np.clip(page_chars, 1, None)
+    table["main_run_found"] = found.astype(np.int8)
