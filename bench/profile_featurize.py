@@ -52,8 +52,7 @@ def load_sample(data_dir: Path, pages_per_dataset: int) -> list[Page]:
         with gzip.open(data_dir / f"{dataset}.jsonl.gz", "rt", encoding="utf-8") as handle:
             for line in itertools.islice(handle, pages_per_dataset):
                 record = json.loads(line)
-                lines, link_chars = render_html(record["html"])
-                pages.append(Page(f"{dataset}/{record['id']}", lines, link_chars, site=record.get("site")))
+                pages.append(Page(f"{dataset}/{record['id']}", *render_html(record["html"]), site=record.get("site")))
     return pages
 
 

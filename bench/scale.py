@@ -76,7 +76,7 @@ def source_pages(data: Path) -> list[dict]:
                 record = json.loads(line)
                 if not record.get("html"):
                     continue
-                lines, _ = render_html(record["html"])
+                lines = render_html(record["html"]).lines
                 pages.append({"id": record["id"], "url": record.get("url") or "", "html": record["html"], "lines": lines})
     for seed in sorted((ROOT / "seeds").glob("*.txt")):
         pages.append({"id": seed.stem, "url": "", "html": None, "lines": seed.read_text(encoding="utf-8").split("\n")})

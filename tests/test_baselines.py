@@ -45,7 +45,7 @@ def is_content_line(line: str) -> bool:
 @pytest.fixture
 def article() -> Page:
     """The fixture article rendered as the labeler renders it, gold: headline and body."""
-    lines, link_chars = render_html(ARTICLE_HTML)
+    lines, link_chars, _structure = render_html(ARTICLE_HTML)
     return Page("article", lines, link_chars, site="coastalgazette.example", lang="en", dataset="tiny",
                 labels=line_labels(lines, [is_content_line(line) for line in lines]))
 

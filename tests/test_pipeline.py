@@ -34,7 +34,7 @@ def text_records(shared_data) -> list[dict]:
         with gzip.open(shared_data / f"{dataset}.jsonl.gz", "rt", encoding="utf-8") as handle:
             for line, _ in zip(handle, range(n)):
                 record = json.loads(line)
-                lines, _links = render_html(record["html"])
+                lines = render_html(record["html"]).lines
                 records.append({"id": record["id"], "url": record["url"], "text": "\n".join(lines)})
     return records
 

@@ -56,7 +56,7 @@ def tiny_model(tmp_path_factory) -> Path:
 def labeled_with_html(tmp_path_factory) -> Path:
     """Pages the tiny model never saw: the fixture article with its HTML and link counts (so
     the HTML baselines run), and an Arabic page of a known kind."""
-    lines, link_chars = render_html(ARTICLE_HTML)
+    lines, link_chars, _structure = render_html(ARTICLE_HTML)
     records = [
         {"id": "article", "lines": lines, "labels": line_labels(lines, [is_content_line(line) for line in lines]),
          "link_chars": link_chars, "lang": "en", "site": "coastalgazette.example", "html": ARTICLE_HTML},
