@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from langdetect import DetectorFactory, LangDetectException, detector_factory
 from sklearn.utils import murmurhash3_32
 
-from classifier import LineClassifier, ngram_hashing, tree_predict
+from classifier import LineClassifier, ngram_hashing
 from classifier import langdetect_batch as language_module
-from classifier.features import _longest_first, featurize
+from classifier.features import _longest_first
 from classifier.labeled import read_labeled_pages
 from classifier.language import detect_languages
-from classifier.model import _lexical_document, _matrix
+from classifier.model import _lexical_document
 from classifier.text import (
     CHAR_CLASS_PATTERNS,
     count_char_classes,
@@ -152,27 +152,6 @@ def test_murmurhash_is_scikit_learns(strings):
     starts = np.cumsum(lengths) - lengths
     expected = [murmurhash3_32(string, seed=0) for string in strings]
     assert ngram_hashing.murmurhash3_32(b"".join(encoded), starts, lengths).tolist() == expected
-
-
-def test_tree_probabilities_are_predict_proba(model, sample_pages):
-    table = model.predict_table(featurize(sample_pages))
-    rows = table["is_blank"].to_numpy() == 0
-    for trees, columns in ((model.first_pass_, model.first_pass_columns()), (model.revise_, model.revise_columns())):
-        x = _matrix(table.loc[rows], columns)
-        np.testing.assert_array_equal(tree_predict.tree_probabilities(trees, x), trees.predict_proba(x)[:, 1])
-
-
-def test_tree_probabilities_at_the_split_thresholds(model):
-    """Values on, just below and just above every threshold go the same way."""
-    trees = model.first_pass_
-    thresholds = trees._bin_mapper.bin_thresholds_
-    n_rows = max(len(t) for t in thresholds) * 3
-    x = np.zeros((n_rows, trees.n_features_in_), dtype=np.float32)
-    for feature, edges in enumerate(thresholds):
-        edges = edges.astype(np.float32)
-        values = np.concatenate([edges, np.nextafter(edges, -np.inf), np.nextafter(edges, np.inf)])
-        x[: len(values), feature] = values
-    np.testing.assert_array_equal(tree_predict.tree_probabilities(trees, x), trees.predict_proba(x)[:, 1])
 
 
 @settings(max_examples=300, deadline=None)
