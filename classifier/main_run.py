@@ -57,10 +57,10 @@ def add_main_run_features(table: pd.DataFrame) -> None:
     rows = np.arange(len(table))
     # Distances count non-blank lines: a blank line between paragraphs is not a step away.
     nonblank_rank = np.cumsum(nonblank)
-    rank_at = lambda at: nonblank_rank[np.clip(at, 0, None)]  # noqa: E731
+    start_rank, end_rank = nonblank_rank[np.maximum(start, 0)], nonblank_rank[np.maximum(end, 0)]
     before = found & (rows < start)
     after = found & (rows > end)
-    distance = np.where(before, rank_at(start) - nonblank_rank, np.where(after, nonblank_rank - rank_at(end), 0))
+    distance = np.where(before, start_rank - nonblank_rank, np.where(after, nonblank_rank - end_rank, 0))
     in_run = found & ~before & ~after
     run_chars = pd.Series(np.where(in_run & nonblank, n_chars, 0.0)).groupby(page_no).transform("sum").to_numpy()
     page_chars = pd.Series(np.where(nonblank, n_chars, 0.0)).groupby(page_no).transform("sum").to_numpy()

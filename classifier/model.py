@@ -107,14 +107,16 @@ class LineClassifier(BaseEstimator):
         self.vectorizer_ = HashingVectorizer(
             analyzer="char_wb", ngram_range=LEXICAL_NGRAMS, n_features=LEXICAL_HASH_FEATURES, alternate_sign=False
         )
-        text = _hashed_per_distinct(table["text_key"], lambda keys: self.vectorizer_.transform(map(_lexical_document, keys)))
+        key_ids, distinct_text = self._lexical_inputs(table["text_key"])
+        text = distinct_text[key_ids]
         table["lex_score"] = _out_of_fold(self._new_lexical, text, y, weights, mask, rows, folds, decision=True)
         self.lexical_ = self._new_lexical().fit(text[mask], y[mask], sample_weight=weights[mask])
         _add_lexical_context(table)
 
         self.names_vectorizer_ = _names_vectorizer()
         named = rows & (table["has_structure"].to_numpy() == 1)
-        names = _hashed_per_distinct(table[NAMES_COLUMN], self.names_vectorizer_.transform)
+        name_ids, distinct_names = self._name_inputs(table[NAMES_COLUMN])
+        names = distinct_names[name_ids]
         name_score = _out_of_fold(self._new_lexical, names, y, weights, mask & named, named, folds, decision=True)
         table["name_score"] = np.where(named, name_score, np.nan)
         learned = mask & named
@@ -183,14 +185,24 @@ class LineClassifier(BaseEstimator):
 
     def _lexical_scores(self, keys: np.ndarray) -> np.ndarray:
         """The lexical model's decision per line key; each distinct key is scored once."""
-        key_ids, distinct_keys = pd.factorize(keys)
-        documents = [_lexical_document(key) for key in distinct_keys]
-        return self.lexical_.decision_function(hashed_ngrams(self.vectorizer_, documents))[key_ids]
+        key_ids, distinct = self._lexical_inputs(keys)
+        return self.lexical_.decision_function(distinct)[key_ids]
 
     def _name_scores(self, names: np.ndarray) -> np.ndarray:
         """The names model's decision per line; each distinct class/id text is scored once."""
-        name_ids, distinct_names = pd.factorize(names)
-        return self.names_.decision_function(self.names_vectorizer_.transform(distinct_names))[name_ids]
+        name_ids, distinct = self._name_inputs(names)
+        return self.names_.decision_function(distinct)[name_ids]
+
+    def _lexical_inputs(self, keys) -> tuple[np.ndarray, sparse.csr_matrix]:
+        """The lexical model's input, each distinct line key hashed once (menus, footers and
+        blank lines repeat across a site's pages): the distinct keys' rows, and each line's."""
+        key_ids, distinct_keys = pd.factorize(np.asarray(keys, dtype=object))
+        return key_ids, hashed_ngrams(self.vectorizer_, [_lexical_document(key) for key in distinct_keys])
+
+    def _name_inputs(self, names) -> tuple[np.ndarray, sparse.csr_matrix]:
+        """The names model's input, each distinct class/id text hashed once, as ``_lexical_inputs``."""
+        name_ids, distinct_names = pd.factorize(np.asarray(names, dtype=object))
+        return name_ids, self.names_vectorizer_.transform(distinct_names.tolist())
 
     def predict_proba_pages(self, pages: Sequence[Page], site_counts: SiteCounts | None = None) -> list[np.ndarray]:
         """p(content) per line of each page; NaN on blank lines."""
@@ -244,13 +256,6 @@ def _matrix(table: pd.DataFrame, columns: list[str]) -> np.ndarray:
     # (all features are >= 0 except lexical scores, whose missing neighbours sit at page edges).
     # scikit-learn's tree binning fails on a column that is NaN throughout, as in text-only data.
     return np.nan_to_num(table[columns].to_numpy(dtype=np.float32), nan=-1.0)
-
-
-def _hashed_per_distinct(texts: pd.Series, transform) -> sparse.csr_matrix:
-    """``transform`` (a hashing vectorizer's) of each row's text, each distinct text hashed
-    once: menus, footers and blank lines repeat across a site's pages."""
-    text_ids, distinct = pd.factorize(texts.to_numpy())
-    return transform(distinct.tolist())[text_ids]
 
 
 def _lexical_document(key: str) -> str:

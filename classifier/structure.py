@@ -169,15 +169,20 @@ def line_structure(body_html: str, lines: list[str]) -> LineStructure:
         text_chars = np.array(walk.element_text_chars, dtype=np.int32)
         link_chars = np.array(walk.element_link_chars, dtype=np.int32)
         line_block = block[elements]
-        has_block = line_block >= 0
-        outer = np.where(has_block, parent[np.where(has_block, line_block, 0)], -1)
-        outer = np.where(outer >= 0, block[np.where(outer >= 0, outer, 0)], -1)
+        outer = _lookup(block, _lookup(parent, line_block))
         element_fields[mapped, 0] = tag[elements]
-        element_fields[mapped, 1] = np.where(has_block, tag[np.where(has_block, line_block, 0)], -1)
+        element_fields[mapped, 1] = _lookup(tag, line_block)
         element_fields[mapped, 2] = np.array(walk.element_depth, dtype=np.int32)[elements]
-        for column, chars, at in ((3, text_chars, line_block), (4, link_chars, line_block), (5, text_chars, outer), (6, link_chars, outer)):
-            element_fields[mapped, column] = np.where(at >= 0, chars[np.where(at >= 0, at, 0)], -1)
+        element_fields[mapped, 3] = _lookup(text_chars, line_block)
+        element_fields[mapped, 4] = _lookup(link_chars, line_block)
+        element_fields[mapped, 5] = _lookup(text_chars, outer)
+        element_fields[mapped, 6] = _lookup(link_chars, outer)
         names = walk.element_names
         for row, element in zip(mapped.tolist(), elements.tolist()):
             tokens[row] = names[element]
     return LineStructure(np.hstack([flag_chars, element_fields]), tokens)
+
+
+def _lookup(values: np.ndarray, elements: np.ndarray) -> np.ndarray:
+    """``values[element]`` for each of ``elements``; -1 where the element is -1 (none)."""
+    return np.where(elements >= 0, values[np.maximum(elements, 0)], -1)

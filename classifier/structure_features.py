@@ -45,25 +45,22 @@ def add_structure_features(table: pd.DataFrame, pages: Sequence[Page]) -> None:
         row += n
     mapped = values[:, _COLUMN["mapped_chars"]]
     found = mapped > 0
-    columns: dict[str, np.ndarray] = {}
     with np.errstate(invalid="ignore", divide="ignore"):
         per_mapped = np.where(found, 1.0 / mapped, np.nan)
-        columns["has_structure"] = has
-        columns["mapped_share"] = np.where(has == 1, mapped / table["n_chars"].to_numpy().clip(min=1), np.nan)
+        table["has_structure"] = has
+        table["mapped_share"] = np.where(has == 1, mapped / table["n_chars"].to_numpy().clip(min=1), np.nan)
         for flag, column in zip((f for f in FLAGS if f != "link"), FLAG_SHARE_COLUMNS):
-            columns[column] = values[:, _COLUMN[f"{flag}_chars"]] * per_mapped
+            table[column] = values[:, _COLUMN[f"{flag}_chars"]] * per_mapped
         element = {name: np.where(found, values[:, _COLUMN[name]], np.nan) for name in ELEMENT_FIELDS}
         for name in ("block_text_chars", "block_link_chars", "outer_text_chars", "outer_link_chars"):
             element[name] = np.where(element[name] >= 0, element[name], np.nan)
-        columns["element_tag"] = element["tag"]
-        columns["block_tag"] = element["block_tag"]
-        columns["element_depth"] = element["depth"]
+        table["element_tag"] = element["tag"]
+        table["block_tag"] = element["block_tag"]
+        table["element_depth"] = element["depth"]
         page_max_depth = pd.Series(element["depth"]).groupby(table["page_no"].to_numpy()).transform("max").to_numpy()
-        columns["element_rel_depth"] = element["depth"] / np.clip(page_max_depth, 1, None)
-        columns["dom_block_log_chars"] = np.log1p(element["block_text_chars"])
-        columns["dom_block_link_density"] = element["block_link_chars"] / np.clip(element["block_text_chars"], 1, None)
-        columns["dom_outer_log_chars"] = np.log1p(element["outer_text_chars"])
-        columns["dom_outer_link_density"] = element["outer_link_chars"] / np.clip(element["outer_text_chars"], 1, None)
-    # One insertion: a column at a time fragments the table (pandas warns).
-    table[list(columns)] = pd.DataFrame(columns, index=table.index)
+        table["element_rel_depth"] = element["depth"] / np.clip(page_max_depth, 1, None)
+        table["dom_block_log_chars"] = np.log1p(element["block_text_chars"])
+        table["dom_block_link_density"] = element["block_link_chars"] / np.clip(element["block_text_chars"], 1, None)
+        table["dom_outer_log_chars"] = np.log1p(element["outer_text_chars"])
+        table["dom_outer_link_density"] = element["outer_link_chars"] / np.clip(element["outer_text_chars"], 1, None)
     table[NAMES_COLUMN] = names.tolist()
