@@ -45,6 +45,7 @@ FLAG_TAGS = {
     "time": ("time", "address"),
     "emphasis": ("strong", "b", "em", "i"),
     "small": ("small", "sub", "sup"),
+    "image": ("img",),
     # Set by attributes, not tags: ``hidden``, ``aria-hidden="true"``, an inline display:none.
     "hidden": (),
 }
@@ -60,6 +61,7 @@ FLAG_ROLES = {
     "button": ("button",),
     "dialog": ("dialog", "alertdialog"),
     "menu": ("menu", "menuitem"),
+    "image": ("img",),
 }
 FLAGS = tuple(FLAG_TAGS)
 LINK_FLAG = FLAGS.index("link")
@@ -75,7 +77,7 @@ TAG_CODES = {
             ("header",), ("footer",), ("nav",), ("aside",), ("figure", "figcaption"),
             ("blockquote", "q"), ("pre", "code"), ("label",), ("button",), ("strong", "b"),
             ("em", "i"), ("time",), ("small",), ("form", "option", "select"), ("body",),
-            ("ul", "ol"), ("table", "tr", "tbody"), ("center",), ("address",), ("cite",),
+            ("ul", "ol"), ("table", "tr", "tbody"), ("center",), ("address",), ("cite",), ("img",),
         ),
         start=1,
     )

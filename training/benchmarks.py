@@ -65,8 +65,9 @@ def _note() -> str:
     return (
         "Content class. A line counts where its gold label is known; baselines' extracted text is mapped back to "
         "the lines with the same alignment as the gold text. `boilerline-text` sees the lines only (as from a WET "
-        "dump), `boilerline-html` also the link counts of the rendered HTML. Speed is the time inside each system "
-        "(for the model: featurizing and predicting), one process."
+        "dump), `boilerline-html` also the link counts and the structure (the elements behind each line) of the "
+        "rendered HTML. Speed is the time inside each system (for the model: featurizing and predicting; the "
+        "HTML was rendered before), one process."
     )
 
 

@@ -53,7 +53,8 @@ from training.snippets import excluded_lines, included_lines, split_snippets
 
 # Bump when a labeling rule changes: cached pages of an older version are then not reused.
 # 4: pages carry the structure of their lines (classifier/structure.py).
-LABELER_VERSION = "4"
+# 5: images' alt texts are found in the DOM too (their lines had no structure).
+LABELER_VERSION = "5"
 
 # Records sent to a worker at a time: large enough to amortise the hand-off, small enough to
 # keep two workers busy on the small datasets and memory flat on the large ones.

@@ -1,0 +1,162 @@
+"""Does each feature group earn its place? Site-grouped CV line F1 with and without it, and
+what it costs per line.
+
+    python bench/ablation.py [--data ../shared/data] [--sites 900] [--folds 3] [--seed 0]
+
+The cheap protocol of docs/evaluation.md: K folds grouped by site over a seeded sample of
+``--sites`` sites plus every hand-labeled arabic page, scored in HTML mode (links and
+structure) and text mode; line F1 also over the pages of ordinary size (see
+``ORDINARY_PAGE_LINES``). Variants:
+- ``all``: the model as shipped;
+- ``no-structure``: pages keep their link counts but lose their structure (the element
+  features, their neighbours and the class/id names model), i.e. HTML mode before it read
+  the structure;
+- ``no-main-run``: the main-run columns (classifier/main_run.py) left empty.
+
+Costs are wall µs per line of the group's own work on the same pages: for structure, the
+DOM walk (html.render_html minus Resiliparse's rendering, on raw HTML of the datasets) plus
+its columns and the names model at prediction; for the main run, its columns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import random
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+import classifier.features as features
+from classifier.main_run import MAIN_RUN_COLUMNS, add_main_run_features
+from classifier.model import LineClassifier
+from classifier.page import Page
+from classifier.structure import line_structure
+from classifier.structure_features import NAMES_COLUMN, add_structure_features
+from resiliparse.extract.html2text import extract_plain_text
+from resiliparse.parse.html import HTMLTree
+from training.datasets import iter_records, resolve_data_dir
+from training.evaluate import cross_validate
+from training.metrics import score
+from training.labeling import build_labeled_pages
+
+ARABIC = "arabic"
+# A sample of a few hundred pages can hold one huge page (a novel's chapter index of 10,755
+# lines, every chapter link content in its gold) that outweighs a hundred others in pooled
+# line F1: the scores are also given over the pages up to this many lines.
+ORDINARY_PAGE_LINES = 5000
+
+
+def sampled_pages(pages: Sequence[Page], n_sites: int, seed: int) -> list[Page]:
+    """Every arabic page and every page of ``n_sites`` sites drawn with ``seed``."""
+    sites = sorted({page.site or page.page_id for page in pages if page.dataset != ARABIC})
+    kept = set(random.Random(seed).sample(sites, min(n_sites, len(sites))))
+    return [page for page in pages if page.dataset == ARABIC or (page.site or page.page_id) in kept]
+
+
+def without_structure(page: Page) -> Page:
+    return dataclasses.replace(page, structure=None)
+
+
+def blank_main_run(table) -> None:
+    for column in MAIN_RUN_COLUMNS:
+        table[column] = np.nan
+
+
+def cv_scores(pages: list[Page], folds: int, seed: int) -> dict[str, dict]:
+    """HTML- and text-mode scores (c4-rule as a baseline only to get both modes), each with
+    ``ordinary_pages``: the scores over pages of at most ``ORDINARY_PAGE_LINES`` lines."""
+    evaluation = cross_validate(pages, folds, seed=seed, text_only=False, baselines=("c4-rule",))
+    systems = {}
+    for run in evaluation.model_runs:
+        ordinary = [i for i, page in enumerate(run.pages) if len(page.lines) <= ORDINARY_PAGE_LINES]
+        systems[run.name] = {
+            **evaluation.scores["systems"][run.name],
+            "ordinary_pages": score([run.pages[i] for i in ordinary], [run.labels[i] for i in ordinary]),
+        }
+    return systems
+
+
+def run_variant(name: str, pages: list[Page], folds: int, seed: int) -> dict[str, dict]:
+    if name == "no-structure":
+        return cv_scores([without_structure(page) for page in pages], folds, seed)
+    if name == "no-main-run":
+        features.add_main_run_features = blank_main_run
+        try:
+            return cv_scores(pages, folds, seed)
+        finally:
+            features.add_main_run_features = add_main_run_features
+    return cv_scores(pages, folds, seed)
+
+
+def timed(function: Callable, *args) -> float:
+    start = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - start
+
+
+def walk_us_per_line(data_dir: Path, n_pages: int, seed: int) -> tuple[float, int]:
+    """µs per rendered line of the structure walk alone, over ``n_pages`` raw HTML pages."""
+    htmls = [record["html"] for path in sorted(data_dir.glob("*.jsonl.gz")) for record in iter_records(path) if record.get("html")]
+    htmls = random.Random(seed).sample(htmls, min(n_pages, len(htmls)))
+    seconds, n_lines = 0.0, 0
+    for html in htmls:
+        tree = HTMLTree.parse(html)
+        lines = extract_plain_text(tree).split("\n")
+        body = tree.body.html if tree.body is not None else ""
+        seconds += timed(line_structure, body, lines)
+        n_lines += len(lines)
+    return 1e6 * seconds / n_lines, n_lines
+
+
+def column_costs(pages: list[Page]) -> dict[str, float]:
+    """µs per line of the structure columns, the shipped names model and the main-run columns."""
+    model = LineClassifier.load()
+    table = features.featurize(pages)
+    n = len(table)
+    costs = {
+        "structure columns": timed(add_structure_features, table.copy(), pages),
+        "main-run columns": timed(add_main_run_features, table.copy()),
+        "names model": timed(LineClassifier._name_scores, model, table[NAMES_COLUMN].to_numpy()),
+    }
+    return {group: 1e6 * seconds / n for group, seconds in costs.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=None, help="default: $BOILERLINE_DATA or ../shared/data")
+    parser.add_argument("--sites", type=int, default=900, help="sites sampled from the non-arabic datasets")
+    parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--variants", nargs="*", default=["all", "no-structure", "no-main-run"], help="none: the costs only")
+    parser.add_argument("--cost-pages", type=int, default=300, help="raw HTML pages to time the walk on")
+    args = parser.parse_args()
+
+    data_dir = resolve_data_dir(args.data)
+    pages = sampled_pages(build_labeled_pages(data_dir)[0], args.sites, args.seed)
+    print(f"{len(pages)} pages ({args.sites} sampled sites + arabic), {args.folds} site-grouped folds, seed {args.seed}")
+    if args.variants:
+        print(f"{'variant':<14} {'mode':<16} {'line F1':>8} {'<=' + str(ORDINARY_PAGE_LINES) + ' lines':>11} {'char F1':>8} "
+              f"{'page tok F1':>12}  arabic  zh")
+    for variant in args.variants:
+        start = time.perf_counter()
+        for system, figures in run_variant(variant, pages, args.folds, args.seed).items():
+            by_lang = figures["by_lang"]
+            print(
+                f"{variant:<14} {system:<16} {figures['line']['f1']:8.3f} {figures['ordinary_pages']['line']['f1']:11.3f} "
+                f"{figures['char']['f1']:8.3f} "
+                f"{figures['page_token_f1_mean']:12.3f}  {figures['by_dataset'][ARABIC]['line']['f1']:.3f}  "
+                f"{by_lang['zh']['line']['f1'] if 'zh' in by_lang else float('nan'):.3f}",
+                flush=True,
+            )
+        print(f"  ({time.perf_counter() - start:.0f} s)", flush=True)
+    walk_us, walk_lines = walk_us_per_line(data_dir, args.cost_pages, args.seed)
+    print(f"cost, µs per line: structure walk {walk_us:.2f} (over {walk_lines:,} rendered lines)")
+    for group, us in column_costs(pages).items():
+        print(f"cost, µs per line: {group} {us:.2f}")
+
+
+if __name__ == "__main__":
+    main()
