@@ -84,7 +84,7 @@ def walk_dom(str html, list lines, dict tag_codes, dict tag_flags, dict role_fla
     cdef list element_text_chars = [], element_link_chars = [], element_names = []
     cdef list open_names = []
     cdef str name, role, class_id
-    cdef bint closing
+    cdef bint closing, image_alt
     cdef dict attrs
     cdef int32_t[::1] best_chars
     # The arrays are indexed without bounds checks below: their shapes are checked here.
@@ -162,16 +162,17 @@ def walk_dom(str html, list lines, dict tag_codes, dict tag_flags, dict role_fla
                         while j < n and not _is_space(html[j]) and html[j] != 62:
                             j += 1
                         value_end = j
-                if wanted is not None:
+                if wanted == "alt":
+                    alt_start, alt_end = value_start, value_end  # placed as text, not kept as a string
+                elif wanted is not None:
                     attrs[wanted] = html[value_start:value_end]
-                    if wanted == "alt":
-                        alt_start, alt_end = value_start, value_end
             i = j + 1
             if name in raw_text_tags:
                 j = _find_end_tag(html, i, name)
                 i = n if j < 0 else j
                 continue
-            if name in void_tags and not (name == "img" and alt_end > alt_start):
+            image_alt = name == "img" and alt_end > alt_start
+            if name in void_tags and not image_alt:
                 continue
             element = len(element_tag)
             parent = open_element.back() if open_element.size() else -1
@@ -204,8 +205,8 @@ def walk_dom(str html, list lines, dict tag_codes, dict tag_flags, dict role_fla
             open_element.push_back(element)
             open_hidden.push_back(hidden)
             open_block.push_back(block)
-            if name in void_tags:
-                # An image: the renderer writes its alt text where the image stands.
+            if image_alt:
+                # The renderer writes an image's alt text where the image stands.
                 _text_node(html, alt_start, alt_end, lines, n_lines, &line_no, &offset, lookahead,
                            open_flags, open_element, open_hidden, line_flag_chars, line_element,
                            best_chars, element_text_chars, element_link_chars, link_flag_bit)
