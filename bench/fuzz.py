@@ -106,7 +106,8 @@ class _Harness:
 
     # -- readers --
     def readers(self, data: bytes) -> None:
-        from classifier.io import InputFormat, OutputFormat, page_writer, read_pages
+        from classifier.formats.text import OutputFormat
+        from classifier.io import InputFormat, page_writer, read_pages
         from classifier.labeled import InputError
 
         if not data:
@@ -186,13 +187,13 @@ def run_worker(target: str, findings: Path, libfuzzer_args: list[str]) -> None:
 
     with atheris.instrument_imports(include=["classifier"]):
         import classifier.features  # noqa: F401
+        import classifier.formats.parquet  # noqa: F401
+        import classifier.formats.warc  # noqa: F401
         import classifier.html  # noqa: F401
         import classifier.io  # noqa: F401
         import classifier.language  # noqa: F401
         import classifier.model  # noqa: F401
-        import classifier.parquet  # noqa: F401
         import classifier.text  # noqa: F401
-        import classifier.warc  # noqa: F401
     harness = _Harness(target, findings)
     atheris.Setup([sys.argv[0], *libfuzzer_args], harness)
     atheris.Fuzz()

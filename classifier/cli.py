@@ -23,7 +23,9 @@ import typer
 
 from classifier.annotation import format_page
 from classifier.atomic import atomic_output
-from classifier.io import ENCODING, InputFormat, OutputFormat, input_files, page_writer
+from classifier.formats.records import ENCODING
+from classifier.formats.text import OutputFormat
+from classifier.io import InputFormat, input_files, page_writer
 from classifier.labeled import InputError
 from classifier.limits import DEFAULT_MAX_LINE_CHARS, DEFAULT_MAX_LINES, Limits
 from classifier.page import Page

@@ -2,8 +2,8 @@
 
 Inputs: plain-text files (one page each), folders of them, ``-`` for stdin, JSONL files
 (one page per record: a ``text`` field or a ``lines`` list), HTML files, WARC and WET
-files (``classifier.warc``) and Parquet files (``classifier.parquet``); all but single
-text and HTML files are read a record at a time. Text and HTML files need not be UTF-8:
+files and Parquet files (``classifier.formats``); all but single text and HTML files are
+read a record at a time. Text and HTML files need not be UTF-8:
 ``classifier.encoding`` finds their encoding, and a page read in another one says so in
 ``page.extra["encoding"]``. Output formats (``page_writer``): ``jsonl`` (per-line labels
 and scores), ``text`` (the cleaned page), ``annotated`` (every line behind a marker a
@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import enum
 import gzip
-import io
-import json
 import sys
 import zlib
 from collections import Counter
@@ -25,34 +23,23 @@ from contextlib import closing, contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Protocol, TextIO
-from urllib.parse import urlsplit
 
 from classifier.atomic import atomic_output
 from classifier.encoding import UTF8, decode
+from classifier.formats.records import ENCODING, Predictions, host_of, split_lines
+from classifier.formats.text import OutputFormat, TextPageWriter, text_output
 from classifier.html import render_html
 from classifier.labeled import InputError, Location, open_bytes, pages_of_jsonl
-from classifier.limits import TRUNCATED, Limits
-from classifier.page import CONTENT, Page
+from classifier.limits import Limits
+from classifier.page import Page
 from classifier.sniff import not_a_page
 from classifier.text import without_surrogates
-
-# What the model says about a page: (label, p_content) per line, (None, None) on blank lines.
-Predictions = list[tuple[str | None, float | None]]
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 # ``.warc.wet.gz`` (Common Crawl's WET files) ends in ``.wet.gz``.
 WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz")
 PARQUET_SUFFIXES = (".parquet",)
-# Separates pages in ``text`` output: a line holding only a form feed, which never occurs
-# in rendered text (the renderer drops control characters).
-PAGE_SEPARATOR = "\f"
-# Key of ``Page.extra`` (and of the JSONL output record) naming the encoding a page was read
-# in, set only when that was not UTF-8.
-ENCODING = "encoding"
-# zlib's default level for ``.gz`` outputs: Python's default, 9, takes 1.7 times as long for
-# a file 1% smaller (measured on JSONL output of the shared data's pages).
-GZIP_LEVEL = 6
 
 
 class InputFormat(str, enum.Enum):
@@ -62,27 +49,6 @@ class InputFormat(str, enum.Enum):
     html = "html"
     warc = "warc"
     parquet = "parquet"
-
-
-class OutputFormat(str, enum.Enum):
-    jsonl = "jsonl"
-    text = "text"
-    annotated = "annotated"
-    parquet = "parquet"
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines of a text page: split on newlines only (not on U+2028 and friends), CRLF folded."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-
-def host_of(url: str | None) -> str | None:
-    """The host of a URL without a leading ``www.``; None when there is none."""
-    try:
-        host = urlsplit(url.strip()).hostname if url else None
-    except ValueError:
-        return None
-    return host.removeprefix("www.") if host else None
 
 
 def read_pages(
@@ -154,12 +120,12 @@ def _read_file(
     kind = _format_of(path, input_format)
     # The WARC and Parquet readers are imported when needed: pyarrow takes a while to import.
     if kind == InputFormat.warc:
-        from classifier.warc import read_warc_pages
+        from classifier.formats.warc import read_warc_pages
 
         yield from read_warc_pages(path, errors, skipped)
         return
     if kind == InputFormat.parquet:
-        from classifier.parquet import read_parquet_pages
+        from classifier.formats.parquet import read_parquet_pages
 
         yield from read_parquet_pages(path, text_field, errors)
         return
@@ -203,7 +169,7 @@ def _read_stream(
     if input_format == InputFormat.parquet:
         raise InputError(name, "Parquet is read from files only (its index is at the end)")
     if input_format == InputFormat.warc:
-        from classifier.warc import pages_of_warc
+        from classifier.formats.warc import pages_of_warc
 
         if not hasattr(handle, "buffer"):
             raise InputError(name, "WARC input needs a byte stream")
@@ -272,80 +238,10 @@ def page_writer(path: Path | None, output_format: OutputFormat, stdout: TextIO |
     if output_format == OutputFormat.parquet:
         if path.name.endswith(".gz"):
             raise ValueError(f"{path}: parquet output is compressed inside; name it without .gz")
-        from classifier.parquet import ParquetPageWriter
+        from classifier.formats.parquet import ParquetPageWriter
 
         with atomic_output(path) as tmp, closing(ParquetPageWriter(tmp)) as writer:
             yield writer
         return
-    with atomic_output(path) as tmp, _text_output(tmp, compress=path.name.endswith(".gz")) as out:
+    with atomic_output(path) as tmp, text_output(tmp, compress=path.name.endswith(".gz")) as out:
         yield TextPageWriter(out, output_format)
-
-
-@contextmanager
-def _text_output(path: Path, *, compress: bool) -> Iterator[TextIO]:
-    """A UTF-8 text file, gzip-compressed if asked: with no name and time in the gzip
-    header, so that the same pages give the same bytes."""
-    with open(path, "wb") as raw:
-        packed = gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=GZIP_LEVEL, mtime=0) if compress else raw
-        with io.TextIOWrapper(packed, encoding="utf-8", newline="\n") as out:
-            yield out
-
-
-class TextPageWriter:
-    """Pages as ``jsonl``, ``text`` or ``annotated`` output on a text stream."""
-
-    def __init__(self, out: TextIO, output_format: OutputFormat) -> None:
-        if output_format == OutputFormat.parquet:
-            raise ValueError("parquet output is not text")
-        self.out = out
-        self.output_format = output_format
-        self.pages = 0
-
-    def write(self, page: Page, predictions: Predictions) -> None:
-        if self.output_format == OutputFormat.jsonl:
-            self.out.write(json.dumps(page_record(page, predictions), ensure_ascii=False) + "\n")
-        elif self.output_format == OutputFormat.text:
-            if self.pages:
-                self.out.write(PAGE_SEPARATOR + "\n")
-            text = cleaned_text(page.lines, [label for label, _ in predictions])
-            self.out.write(text + "\n" if text else "")
-        else:
-            self.out.write(f"### {page.page_id}\n")
-            for line, (label, p_content) in zip(page.lines, predictions):
-                self.out.write(annotate(line, label, p_content) + "\n")
-        self.pages += 1
-
-
-def page_record(page: Page, predictions: Predictions) -> dict:
-    """The JSONL output record of a page: ``id``; ``url``, ``encoding`` and ``truncated``
-    (``classifier.limits``) when known; ``lines``."""
-    lines = [
-        {"text": line, "label": label, "p_content": None if p is None else round(p, 4)}
-        for line, (label, p) in zip(page.lines, predictions)
-    ]
-    url = {"url": page.url} if page.url is not None else {}
-    notes = {key: page.extra[key] for key in (ENCODING, TRUNCATED) if key in page.extra}
-    return {"id": page.page_id, **url, **notes, "lines": lines}
-
-
-def cleaned_text(lines: list[str], labels: list[str | None]) -> str:
-    """The content lines, with one blank line where the original had blank lines between them."""
-    kept: list[str] = []
-    gap = False
-    for line, label in zip(lines, labels):
-        if label is None:
-            gap = True
-        elif label == CONTENT:
-            if gap and kept:
-                kept.append("")
-            kept.append(line)
-            gap = False
-    return "\n".join(kept)
-
-
-def annotate(line: str, label: str | None, p_content: float | None) -> str:
-    """The line behind a fixed-width marker: ``C 0.97  |`` content, ``- 0.03  |`` chrome, blank for blank lines."""
-    if label is None:
-        return f"{'':8}| {line}"
-    mark = "C" if label == CONTENT else "-"
-    return f"{mark} {p_content:.2f}  | {line}"

@@ -38,6 +38,7 @@ from classifier.features import (
 from classifier.labeled import scored_mask
 from classifier.ngram_hashing import hashed_ngrams
 from classifier.page import CHROME, CONTENT, Page
+from classifier.persistence import load_model, save_model
 from classifier.site_counts import SiteCounts
 from classifier.structure_features import NAMES_COLUMN
 
@@ -230,14 +231,10 @@ class LineClassifier(BaseEstimator):
     def load(cls, path=None, trust: bool = False) -> LineClassifier:
         """Load a saved model (default: the shipped one), refusing one that does not fit this code,
         or one not trusted yet unless ``trust`` is given (see classifier/persistence.py)."""
-        from classifier.persistence import load_model
-
-        return load_model(path, trust=trust)
+        return load_model(path, cls, cls.revise_columns(), trust=trust)
 
     def save(self, path, metadata: dict | None = None) -> dict:
         """Save with joblib and write the JSON metadata beside it; returns the metadata."""
-        from classifier.persistence import save_model
-
         return save_model(self, path, metadata or {})
 
 

@@ -1,4 +1,4 @@
-"""Saving and loading a LineClassifier: joblib file + JSON metadata beside it.
+"""Saving and loading a model: joblib file + JSON metadata beside it.
 
 The metadata records library versions, feature names, the training data digest, scores and
 the model file's sha256. Loading reads the model file once, into memory, and checks those
@@ -87,20 +87,19 @@ def save_model(model, path: str | Path, extra_metadata: dict) -> dict:
     return meta
 
 
-def load_model(path: str | Path | None = None, trust: bool = False):
-    """Load and check a model; raise ModelError naming the file, the problem and the remedy.
+def load_model(path: str | Path | None, model_class: type, feature_names: list[str], trust: bool = False):
+    """Load and check a ``model_class`` whose features are ``feature_names`` (default path:
+    the shipped model); raise ModelError naming the file, the problem and the remedy.
 
     ``trust=True`` loads a model that is not trusted yet and records it in the trust list.
     """
-    from classifier.model import LineClassifier
-
     path = Path(path) if path is not None else default_model_path()
     model_bytes = read_model_bytes(path)
     meta = read_metadata(path)
     sha256 = hashlib.sha256(model_bytes).hexdigest()
     check_sha256(path, sha256, meta)
     check_sklearn_version(path, meta)
-    check_feature_names(path, meta, LineClassifier.revise_columns())
+    check_feature_names(path, meta, feature_names)
     already_trusted = is_trusted(path, sha256)
     if not (trust or already_trusted):
         raise ModelError(
@@ -109,8 +108,8 @@ def load_model(path: str | Path | None = None, trust: bool = False):
             f"so later runs need no flag; else {RETRAIN}"
         )
     model = unpickle(path, model_bytes)
-    if not isinstance(model, LineClassifier):
-        raise ModelError(f"{path}: holds a {type(model).__name__}, not a LineClassifier; give a model file written by `boilerline train`")
+    if not isinstance(model, model_class):
+        raise ModelError(f"{path}: holds a {type(model).__name__}, not a {model_class.__name__}; give a model file written by `boilerline train`")
     if not already_trusted:
         _record_trusted(path, sha256)
     model.metadata_ = meta

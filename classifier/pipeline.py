@@ -29,9 +29,9 @@ from pathlib import Path
 from threadpoolctl import threadpool_limits
 
 from classifier.atomic import atomic_output
-from classifier.io import (
-    HTML_SUFFIXES, JSONL_SUFFIXES, PARQUET_SUFFIXES, WARC_SUFFIXES, InputFormat, OutputFormat, Predictions, page_writer, read_pages,
-)
+from classifier.formats.records import Predictions
+from classifier.formats.text import OutputFormat
+from classifier.io import HTML_SUFFIXES, JSONL_SUFFIXES, PARQUET_SUFFIXES, WARC_SUFFIXES, InputFormat, page_writer, read_pages
 from classifier.labeled import InputError
 from classifier.limits import TRUNCATED, Limits
 from classifier.page import CONTENT, Page

@@ -14,9 +14,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from classifier import parquet
+from classifier.formats import parquet
 from classifier.html import render_html
-from classifier.io import InputFormat, OutputFormat, input_files, page_record, page_writer, read_pages
+from classifier.formats.records import page_record
+from classifier.formats.text import OutputFormat
+from classifier.io import InputFormat, input_files, page_writer, read_pages
 from classifier.labeled import InputError
 from classifier.model import LineClassifier
 from classifier.page import Page

@@ -5,7 +5,8 @@ import json
 import pytest
 
 from classifier.html import render_html
-from classifier.io import InputFormat, annotate, cleaned_text, page_record, read_pages
+from classifier.formats.records import annotate, cleaned_text, page_record
+from classifier.io import InputFormat, read_pages
 from classifier.labeled import InputError, read_labeled_pages, write_labeled_pages
 from classifier.page import Page
 from tests.paths import GOLD

@@ -15,7 +15,7 @@ import joblib
 import pytest
 
 from classifier import LineClassifier, ModelError
-from classifier.persistence import DEFAULT_MODEL_PATH, MODEL_PATH_ENV, load_model, metadata_path
+from classifier.persistence import DEFAULT_MODEL_PATH, MODEL_PATH_ENV, metadata_path
 from classifier.trust import HEADER, TRUST_LIST_ENV, record_trusted, trust_list_path, trusted_sha256s
 
 
@@ -70,7 +70,7 @@ def one_line_error(excinfo, model_path: Path) -> str:
 
 def test_the_shipped_model_loads_without_a_flag_and_is_not_recorded(trust_list):
     assert isinstance(LineClassifier.load(), LineClassifier)
-    assert isinstance(load_model(DEFAULT_MODEL_PATH.parent / ".." / "models" / DEFAULT_MODEL_PATH.name), LineClassifier)
+    assert isinstance(LineClassifier.load(DEFAULT_MODEL_PATH.parent / ".." / "models" / DEFAULT_MODEL_PATH.name), LineClassifier)
     assert not trust_list.exists()
 
 
@@ -99,7 +99,7 @@ def test_an_untrusted_pickle_is_refused_before_it_is_unpickled(copied_model, tmp
     joblib.dump(RunsCodeWhenUnpickled(marker), copied_model)
     edit_metadata(copied_model, sha256=sha256_of(copied_model))
     with pytest.raises(ModelError, match="not a trusted model"):
-        load_model(copied_model)
+        LineClassifier.load(copied_model)
     assert not marker.exists()
 
 
@@ -121,7 +121,7 @@ def test_a_saved_model_is_trusted_by_whoever_saved_it(trust_list, tmp_path):
 def test_a_model_hashed_by_hand_with_sha256sum_is_trusted(copied_model, trust_list):
     trust_list.parent.mkdir(parents=True)
     trust_list.write_text(f"# my models\n\n{sha256_of(copied_model).upper()}  {copied_model}\n", encoding="utf-8")
-    assert isinstance(load_model(copied_model), LineClassifier)
+    assert isinstance(LineClassifier.load(copied_model), LineClassifier)
 
 
 def test_recording_keeps_the_list_and_adds_each_model_once(trust_list, tmp_path):
@@ -145,7 +145,7 @@ def test_a_trust_list_that_cannot_be_written_is_a_clear_error(copied_model, tmp_
     not_a_folder.write_text("")
     monkeypatch.setenv(TRUST_LIST_ENV, str(not_a_folder / "trusted-models.txt"))
     with pytest.raises(ModelError, match=f"not added to the trust list .*set {TRUST_LIST_ENV}") as excinfo:
-        load_model(copied_model, trust=True)
+        LineClassifier.load(copied_model, trust=True)
     one_line_error(excinfo, copied_model)
 
 
@@ -159,7 +159,7 @@ def test_processes_recording_at_once_keep_every_entry(trust_list, tmp_path):
 def test_a_trust_list_that_cannot_be_read_is_a_clear_error(copied_model, trust_list):
     trust_list.mkdir(parents=True)
     with pytest.raises(ModelError, match="cannot read the trust list .*; fix or remove that file") as excinfo:
-        load_model(copied_model)
+        LineClassifier.load(copied_model)
     one_line_error(excinfo, copied_model)
 
 
@@ -177,14 +177,14 @@ def test_the_trust_list_lives_in_the_xdg_config_folder(monkeypatch, tmp_path):
 def test_a_missing_model_file(tmp_path):
     path = tmp_path / "absent.joblib"
     with pytest.raises(ModelError, match="model file not found; give the path") as excinfo:
-        load_model(path)
+        LineClassifier.load(path)
     one_line_error(excinfo, path)
 
 
 def test_missing_metadata(copied_model):
     metadata_path(copied_model).unlink()
     with pytest.raises(ModelError, match=r"metadata file default\.json not found beside it; put the \.json") as excinfo:
-        load_model(copied_model, trust=True)
+        LineClassifier.load(copied_model, trust=True)
     one_line_error(excinfo, copied_model)
 
 
@@ -192,7 +192,7 @@ def test_missing_metadata(copied_model):
 def test_metadata_that_is_not_a_json_object(copied_model, text):
     metadata_path(copied_model).write_bytes(text.encode("latin-1"))
     with pytest.raises(ModelError, match="metadata.*copy it again with its model, or retrain") as excinfo:
-        load_model(copied_model, trust=True)
+        LineClassifier.load(copied_model, trust=True)
     assert "\n" not in str(excinfo.value) and str(metadata_path(copied_model)) in str(excinfo.value)
 
 
@@ -202,7 +202,7 @@ def test_a_flipped_byte_is_caught_by_the_sha256(copied_model, trust_list):
     data[len(data) // 2] ^= 0xFF
     copied_model.write_bytes(bytes(data))
     with pytest.raises(ModelError, match="sha256 does not match default.json: the model file is corrupted") as excinfo:
-        load_model(copied_model, trust=True)
+        LineClassifier.load(copied_model, trust=True)
     one_line_error(excinfo, copied_model)
 
 
@@ -210,7 +210,7 @@ def test_a_truncated_file_matched_by_its_metadata_cannot_be_loaded(copied_model,
     replace_model_bytes(copied_model, copied_model.read_bytes()[: copied_model.stat().st_size // 2])
     trust(copied_model, trust_list)
     with pytest.raises(ModelError, match="cannot be loaded .*; the file is damaged") as excinfo:
-        load_model(copied_model)
+        LineClassifier.load(copied_model)
     one_line_error(excinfo, copied_model)
 
 
@@ -218,7 +218,7 @@ def test_a_changed_feature_name(copied_model):
     names = json.loads(metadata_path(copied_model).read_text(encoding="utf-8"))["feature_names"]
     edit_metadata(copied_model, feature_names=[*names[:3], "renamed", *names[4:]])
     with pytest.raises(ModelError, match=f"feature list differs .*feature 3 is 'renamed', expected '{names[3]}'") as excinfo:
-        load_model(copied_model, trust=True)
+        LineClassifier.load(copied_model, trust=True)
     assert "retrain it with `boilerline train`" in one_line_error(excinfo, copied_model)
 
 
@@ -226,20 +226,20 @@ def test_another_scikit_learn_version_says_what_to_install(copied_model):
     versions = json.loads(metadata_path(copied_model).read_text(encoding="utf-8"))["versions"]
     edit_metadata(copied_model, versions={**versions, "scikit-learn": "1.2.0"})
     with pytest.raises(ModelError, match=r"trained with scikit-learn 1\.2\.0, .*pip install 'scikit-learn==1\.2\.0'") as excinfo:
-        load_model(copied_model, trust=True)
+        LineClassifier.load(copied_model, trust=True)
     one_line_error(excinfo, copied_model)
 
 
 def test_metadata_without_a_scikit_learn_version(copied_model):
     edit_metadata(copied_model, versions=None)
     with pytest.raises(ModelError, match="records no scikit-learn version"):
-        load_model(copied_model, trust=True)
+        LineClassifier.load(copied_model, trust=True)
 
 
 def test_a_pickle_that_is_not_a_line_classifier_is_refused_and_not_recorded(copied_model, trust_list):
     joblib.dump({"not": "a model"}, copied_model)
     edit_metadata(copied_model, sha256=sha256_of(copied_model))
     with pytest.raises(ModelError, match="holds a dict, not a LineClassifier") as excinfo:
-        load_model(copied_model, trust=True)
+        LineClassifier.load(copied_model, trust=True)
     one_line_error(excinfo, copied_model)
     assert not trust_list.exists()

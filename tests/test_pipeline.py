@@ -16,7 +16,8 @@ import pytest
 
 from classifier.features import featurize
 from classifier.html import render_html
-from classifier.io import OutputFormat, read_pages
+from classifier.formats.text import OutputFormat
+from classifier.io import read_pages
 from classifier.pipeline import ClassifyOptions, ReadOptions, classify_stream, plan_shards, run_shards
 from classifier.site_counts import SiteCounts, merge_all
 from tests.paths import ROOT

@@ -20,7 +20,9 @@ from hypothesis import strategies as st
 
 from classifier import LineClassifier
 from classifier.features import feature_names, featurize
-from classifier.io import InputFormat, OutputFormat, page_writer, read_pages, split_lines
+from classifier.formats.records import split_lines
+from classifier.formats.text import OutputFormat
+from classifier.io import InputFormat, page_writer, read_pages
 from classifier.page import CHROME, CONTENT, Page, is_blank
 from classifier.site_counts import SiteCounts
 

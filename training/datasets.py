@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from classifier.io import host_of
+from classifier.formats.records import host_of
 
 DATA_DIR_ENV = "BOILERLINE_DATA"
 

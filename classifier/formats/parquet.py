@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from classifier.io import Predictions, host_of, page_record, split_lines
+from classifier.formats.records import Predictions, host_of, page_record, split_lines
 from classifier.labeled import InputError, Location, id_of_record
 from classifier.page import Page
 

@@ -26,11 +26,11 @@ from typing import BinaryIO
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from classifier.encoding import UTF8, decode
+from classifier.formats.records import ENCODING, host_of, split_lines
 from classifier.html import render_html
-from classifier.structure import LineStructure
-from classifier.io import ENCODING, host_of, split_lines
 from classifier.labeled import InputError, Location
 from classifier.page import Page
+from classifier.structure import LineStructure
 
 # Media types of responses read as HTML (the HTTP Content-Type without its parameters).
 HTML_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
