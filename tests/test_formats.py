@@ -15,9 +15,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from classifier.formats import parquet
-from classifier.html import render_html
 from classifier.formats.records import page_record
 from classifier.formats.text import OutputFormat
+from classifier.html import render_html
 from classifier.io import InputFormat, input_files, page_writer, read_pages
 from classifier.labeled import InputError
 from classifier.model import LineClassifier
