@@ -3,10 +3,31 @@
 >>> from classifier import LineClassifier
 >>> clf = LineClassifier.load()
 >>> clf.predict(["Home", "About us", "The minister said on Monday that the budget would grow."])
+
+The names below are imported on first use (PEP 562), so that importing a light module of
+the package (the command line's help, a format reader) does not load scikit-learn and pandas.
 """
 
-from classifier.model import LineClassifier
-from classifier.page import CHROME, CONTENT, Page
-from classifier.persistence import ModelError
+from importlib import import_module
 
-__all__ = ["LineClassifier", "Page", "CONTENT", "CHROME", "ModelError"]
+_EXPORTS = {
+    "LineClassifier": "classifier.model",
+    "Page": "classifier.page",
+    "CONTENT": "classifier.page",
+    "CHROME": "classifier.page",
+    "ModelError": "classifier.persistence",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'classifier' has no attribute {name!r}")
+    value = getattr(import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -20,8 +20,6 @@ import platform
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
-import joblib
-
 from classifier.atomic import atomic_output
 from classifier.trust import TRUST_LIST_ENV, record_trusted, trust_list_path, trusted_sha256s
 
@@ -68,6 +66,8 @@ def save_model(model, path: str | Path, extra_metadata: dict) -> dict:
     """Write ``model`` to ``path`` and its metadata JSON beside it, both atomically, and add
     the model to the user's trust list: a model this user trained loads without a flag."""
     path = Path(path)
+    import joblib  # here, not at the top: the command line's help and readers never need it
+
     with atomic_output(path) as tmp:
         joblib.dump(model, tmp, compress=JOBLIB_COMPRESS)
         sha256 = file_sha256(tmp)
@@ -199,6 +199,8 @@ def is_trusted(path: Path, sha256: str) -> bool:
 
 
 def unpickle(path: Path, model_bytes: bytes):
+    import joblib  # here, not at the top: the command line's help and readers never need it
+
     try:
         return joblib.load(io.BytesIO(model_bytes))
     except Exception as error:  # a corrupt pickle can raise almost anything

@@ -1,6 +1,8 @@
 """CLI round trips through typer's CliRunner: train tiny -> predict -> evaluate."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -159,3 +161,11 @@ def test_annotate_then_evaluate_the_corrected_file(tiny_model, tmp_path):
     assert scores["lines"] == sum(label is not None for label in page.labels + seed.labels)
     assert scores["by_kind"]["arabic-content-arabic-chrome"]["pages"] == 1
     assert scores["by_dataset"]["new"]["pages"] == 2
+
+
+def test_help_loads_no_model_libraries():
+    """``boilerline --help`` (and a reader's import) must not pay for scikit-learn, pandas or
+    joblib: the package's names are imported on first use (issue 15, start-up)."""
+    probe = "import sys, classifier.cli; print(sorted(m for m in ('sklearn', 'pandas', 'joblib', 'scipy') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"
