@@ -9,25 +9,32 @@ them). ``tests/test_speed_equivalence.py`` compares the two.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import random
 import re
 import threading
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.utils.ngram import NGram
 
+from classifier.atomic import atomic_output
+from classifier.cache_dir import resolve_cache_dir
 from classifier.text import CodePointTable, code_points
 
 # Characters of text given to langdetect; its accuracy is flat beyond a few hundred.
 MAX_DETECT_CHARS = 1000
 # langdetect samples n-grams at random; this seed makes its answers reproducible.
 LANGDETECT_SEED = 0
+# Bumped when the cached profiles' arrays change meaning or layout.
+_PROFILE_CACHE_LAYOUT = 2
 # langdetect's detector parameters (langdetect.detector.Detector).
 N_TRIALS = 7
 CONVERGENCE_CHECK_INTERVAL = 5
@@ -67,6 +74,31 @@ class _Profiles:
 
 @lru_cache(maxsize=1)
 def _profiles() -> _Profiles:
+    """The profiles, from the cache folder when they are there (``load_profile`` reads 55 JSON
+    files into dicts: about 0.8 s, which every process would pay before its first page);
+    else built and cached. A cache that cannot be written (a read-only home) is skipped."""
+    path = profile_cache_path()
+    try:
+        return _read_profiles(path)
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # none yet, or damaged
+        profiles = _built_profiles()
+    try:
+        _write_profiles(profiles, path)
+    except OSError:
+        pass
+    return profiles
+
+
+def profile_cache_path() -> Path:
+    """The cache file of the profiles, named by a digest of langdetect's profile files (a new
+    langdetect with new profiles gets a new file) and of the cache's layout."""
+    digest = hashlib.sha256(f"profiles {_PROFILE_CACHE_LAYOUT}\n".encode())
+    for profile in sorted(Path(PROFILES_DIRECTORY).iterdir()):
+        digest.update(profile.name.encode() + b"\0" + profile.read_bytes())
+    return resolve_cache_dir() / f"langdetect-profiles.{digest.hexdigest()[:12]}.npz"
+
+
+def _built_profiles() -> _Profiles:
     factory = DetectorFactory()
     factory.load_profile(PROFILES_DIRECTORY)
     grams = factory.word_lang_prob_map
@@ -74,6 +106,26 @@ def _profiles() -> _Profiles:
     # The profiles hold n-grams of 1 to 3 characters, all that langdetect extracts.
     order = np.argsort(keys)
     return _Profiles(tuple(factory.langlist), np.array(list(grams.values())), keys[order], order)
+
+
+def _read_profiles(path: Path) -> _Profiles:
+    """The cached profiles: P(n-gram | language) is 96% zeros, so only the non-zero entries are
+    stored (2 MB instead of 38), and put back in place here."""
+    with np.load(path, allow_pickle=False) as arrays:
+        probabilities = np.zeros(tuple(arrays["shape"].tolist()), dtype=np.float64)
+        probabilities[arrays["nonzero_rows"], arrays["nonzero_columns"]] = arrays["nonzero_values"]
+        return _Profiles(tuple(arrays["languages"].tolist()), probabilities, arrays["sorted_keys"], arrays["rows_of_sorted_keys"])
+
+
+def _write_profiles(profiles: _Profiles, path: Path) -> None:
+    with atomic_output(path) as tmp, open(tmp, "wb") as handle:
+        rows, columns = np.nonzero(profiles.probabilities)
+        np.savez(
+            handle, languages=np.array(profiles.languages), shape=np.array(profiles.probabilities.shape),
+            nonzero_rows=rows.astype(np.int32), nonzero_columns=columns.astype(np.int8),
+            nonzero_values=profiles.probabilities[rows, columns],
+            sorted_keys=profiles.sorted_keys, rows_of_sorted_keys=profiles.rows_of_sorted_keys,
+        )
 
 
 def _ngram_key(gram: str) -> int:

@@ -96,6 +96,27 @@ def test_language_probabilities_are_langdetects_to_the_bit(seeded_langdetect, sa
     assert replayed_probabilities(texts) == [langdetect_probabilities(seeded_langdetect, text) for text in texts]
 
 
+def test_cached_profiles_are_langdetects(tmp_path, monkeypatch):
+    """The profiles read back from the cache folder are the arrays built from langdetect's own
+    files, to the bit; a damaged cache file is rebuilt, not an error."""
+    monkeypatch.setenv("BOILERLINE_CACHE", str(tmp_path))
+    built = language_module._built_profiles()
+    for damage in (None, b"not an npz"):
+        language_module._profiles.cache_clear()
+        if damage is not None:
+            language_module.profile_cache_path().write_bytes(damage)
+        first = language_module._profiles()  # built and written: no usable cache yet
+        language_module._profiles.cache_clear()
+        cached = language_module._profiles()
+        assert language_module.profile_cache_path().parent == tmp_path
+        for profiles in (first, cached):
+            assert profiles.languages == built.languages
+            for name in ("probabilities", "sorted_keys", "rows_of_sorted_keys"):
+                np.testing.assert_array_equal(getattr(profiles, name), getattr(built, name))
+                assert getattr(profiles, name).dtype == getattr(built, name).dtype
+    language_module._profiles.cache_clear()
+
+
 def test_detected_languages_are_langdetects(seeded_langdetect, sample_pages):
     texts = EDGE_TEXTS + language_texts(sample_pages[:10])
     expected = []

@@ -11,20 +11,10 @@ the same data (a new checkout, a CI mount: new modification times) still finds i
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
-
-CACHE_DIR_ENV = "BOILERLINE_CACHE"
-DEFAULT_CACHE_DIR = Path("~/.cache/boilerline")
 
 DIGEST_CHARS = 12
 HASH_CHUNK_BYTES = 1 << 20
-
-
-def resolve_cache_dir(path: str | Path | None = None) -> Path:
-    """``path``, else ``$BOILERLINE_CACHE``, else ``~/.cache/boilerline``."""
-    chosen = path or os.environ.get(CACHE_DIR_ENV) or DEFAULT_CACHE_DIR
-    return Path(chosen).expanduser()
 
 
 def cache_path(cache_dir: Path, source: Path, dataset: str, labeler_version: str) -> Path:

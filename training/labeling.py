@@ -34,6 +34,7 @@ from pathlib import Path
 
 from joblib import Parallel, delayed
 
+from classifier.cache_dir import resolve_cache_dir
 from classifier.html import Rendering, render_html
 from classifier.labeled import LABELED_BY_HAND, SCORED, read_labeled_pages, write_labeled_pages
 from classifier.page import CHROME, CONTENT, Page, is_blank
@@ -48,7 +49,7 @@ from training.datasets import (
     site_of,
 )
 from training.headline import headline_line
-from training.labeled_cache import cache_path, resolve_cache_dir
+from training.labeled_cache import cache_path
 from training.snippets import excluded_lines, included_lines, split_snippets
 
 # Bump when a labeling rule changes: cached pages of an older version are then not reused.
