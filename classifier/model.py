@@ -41,6 +41,7 @@ from classifier.page import CHROME, CONTENT, Page
 from classifier.persistence import load_model, save_model
 from classifier.site_counts import SiteCounts
 from classifier.structure_features import NAMES_COLUMN
+from classifier.tree_walk import TreeWalk
 
 # Character n-grams within word boundaries; 2..4 covers Latin affixes, Arabic clitics and
 # short CJK words. 2**20 hashed columns keep collisions rare and the model file small.
@@ -175,14 +176,25 @@ class LineClassifier(BaseEstimator):
             if named.any() and self.names_ is not None:
                 table.loc[named, "name_score"] = self._name_scores(table[NAMES_COLUMN].to_numpy()[named])
             _add_name_context(table)
-            first_x = _matrix(table.loc[rows], self.first_pass_columns())
-            # scikit-learn's own compiled walk on the values: since the trees read 130+
-            # features, binning them first (as this did before issue 14) costs three times more.
-            table.loc[rows, "p_first"] = self.first_pass_.predict_proba(first_x)[:, 1]
+            first_pass, revise = self._tree_walks()
+            table.loc[rows, "p_first"] = first_pass.predict_proba(_matrix(table.loc[rows], self.first_pass_columns()))
             _add_first_pass_context(table)
-            revise_x = _matrix(table.loc[rows], self.revise_columns())
-            table.loc[rows, "p_content"] = self.revise_.predict_proba(revise_x)[:, 1]
+            table.loc[rows, "p_content"] = revise.predict_proba(_matrix(table.loc[rows], self.revise_columns()))
         return table
+
+    def _tree_walks(self) -> tuple[TreeWalk, TreeWalk]:
+        """The tree stages as compiled walks (classifier/tree_walk.py), built once per model
+        object and never saved with it."""
+        walks = self.__dict__.get("_walks")
+        if walks is None or walks[0] is not self.first_pass_ or walks[1] is not self.revise_:
+            walks = (self.first_pass_, self.revise_, TreeWalk(self.first_pass_), TreeWalk(self.revise_))
+            self.__dict__["_walks"] = walks
+        return walks[2], walks[3]
+
+    def __getstate__(self) -> dict:
+        state = dict(super().__getstate__())  # a copy: the live object keeps its walks
+        state.pop("_walks", None)
+        return state
 
     def _lexical_scores(self, keys: np.ndarray) -> np.ndarray:
         """The lexical model's decision per line key; each distinct key is scored once."""
@@ -308,5 +320,5 @@ def _out_of_fold(new_model, x, y, weights, mask, rows, folds, decision: bool = F
             out[test_index] = 0.0 if decision else y[train_index].mean()
             continue
         model = new_model().fit(x[train_index], y[train_index], sample_weight=weights[train_index])
-        out[test_index] = model.decision_function(x[test_index]) if decision else model.predict_proba(x[test_index])[:, 1]
+        out[test_index] = model.decision_function(x[test_index]) if decision else TreeWalk(model).predict_proba(x[test_index])
     return out

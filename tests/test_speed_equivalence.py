@@ -21,7 +21,7 @@ from classifier import langdetect_batch as language_module
 from classifier.features import _longest_first
 from classifier.labeled import read_labeled_pages
 from classifier.language import detect_languages
-from classifier.model import _lexical_document
+from classifier.model import _lexical_document, _matrix
 from classifier.text import (
     CHAR_CLASS_PATTERNS,
     count_char_classes,
@@ -29,6 +29,7 @@ from classifier.text import (
     key_and_words,
     normalize_line,
 )
+from classifier.tree_walk import TreeWalk
 from tests.paths import GOLD
 
 ARTICLE_EN = "The minister said on Monday that the budget would grow by four percent next year."
@@ -193,3 +194,28 @@ def test_longest_first_is_pandas_descending_sort(n_chars):
     frame = pd.DataFrame({"n_chars": np.array(n_chars, dtype=np.int64)})
     expected = frame.sort_values("n_chars", ascending=False).index.to_numpy()
     np.testing.assert_array_equal(_longest_first(frame["n_chars"].to_numpy()), expected)
+
+
+def test_tree_walk_is_scikit_learns_predict_proba(model, sample_pages):
+    """The compiled walk of the tree stages gives scikit-learn's probabilities to the bit."""
+    table = model.score_table(sample_pages)
+    rows = table.loc[table["is_blank"] == 0]
+    for estimator, columns in ((model.first_pass_, model.first_pass_columns()), (model.revise_, model.revise_columns())):
+        features = _matrix(rows, columns)
+        features[::7, ::5] = np.nan  # missing values follow each node's missing-value side
+        expected = estimator.predict_proba(features)[:, 1]
+        np.testing.assert_array_equal(TreeWalk(estimator).predict_proba(features), expected)
+
+
+def test_tree_walk_refuses_out_of_range_indices(model):
+    """The walk does not check bounds, so the trees' indices are checked before it runs."""
+    tree = model.first_pass_._predictors[0][0]
+    saved = tree.nodes.copy()
+    try:
+        for field, bad in (("left", len(tree.nodes) + 5), ("feature_idx", model.first_pass_.n_features_in_)):
+            tree.nodes[:] = saved
+            tree.nodes[field][np.flatnonzero(tree.nodes["is_leaf"] == 0)[0]] = bad
+            with pytest.raises(ValueError, match="out of range"):
+                TreeWalk(model.first_pass_)
+    finally:
+        tree.nodes[:] = saved
