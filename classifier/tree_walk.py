@@ -2,7 +2,8 @@
 the fitted scikit-learn trees: the same probabilities, bit for bit, without converting the
 feature matrix to float64 or starting OpenMP threads for every batch.
 
-Training fits scikit-learn's ``HistGradientBoostingClassifier``; only prediction walks here.
+Training fits scikit-learn's ``HistGradientBoostingClassifier``; its out-of-fold outputs and
+all prediction walk here.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ class TreeWalk:
         if any(tree["is_categorical"].any() for tree in trees):
             raise ValueError("categorical splits are not walked here")
         nodes = np.concatenate(trees)
-        roots = np.cumsum([0, *(len(tree) for tree in trees[:-1])]).astype(np.int64)
-        offsets = np.repeat(roots, [len(tree) for tree in trees])
+        lengths = [len(tree) for tree in trees]
+        roots = np.cumsum([0, *lengths[:-1]]).astype(np.int64)
+        offsets = np.repeat(roots, lengths)
         self.value = np.ascontiguousarray(nodes["value"], dtype=np.float64)
         self.feature = nodes["feature_idx"].astype(np.int64)
         self.threshold = np.ascontiguousarray(nodes["num_threshold"], dtype=np.float64)
@@ -38,7 +40,7 @@ class TreeWalk:
         # feature is a column of the matrix.
         inner = self.is_leaf == 0
         node_index = np.flatnonzero(inner)
-        tree_end = (offsets + np.repeat([len(tree) for tree in trees], [len(tree) for tree in trees]))[inner]
+        tree_end = np.repeat(roots + lengths, lengths)[inner]
         children_ok = all(((index[inner] > node_index) & (index[inner] < tree_end)).all() for index in (self.left, self.right))
         if not children_ok or not ((self.feature[inner] >= 0) & (self.feature[inner] < self.n_features)).all():
             raise ValueError("the trees' node or feature indices are out of range")
