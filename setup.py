@@ -8,7 +8,7 @@ setup(
         [
             Extension("classifier._html_walk", ["classifier/_html_walk.pyx"], language="c++"),
             Extension("classifier._densest_run", ["classifier/_densest_run.pyx"]),
-            Extension("classifier._ngram_hash", ["classifier/_ngram_hash.pyx"]),
+            Extension("classifier._ngram_hash", ["classifier/_ngram_hash.pyx"], language="c++"),
             Extension("classifier._tree_walk", ["classifier/_tree_walk.pyx"]),
         ],
         compiler_directives={"language_level": "3"},

@@ -31,8 +31,8 @@ import numpy as np
 
 import classifier.features as features
 from classifier.main_run import MAIN_RUN_COLUMNS, add_main_run_features
-from classifier.model import LineClassifier
 from classifier.page import Page
+from classifier.predictor import Predictor
 from classifier.structure import line_structure
 from classifier.structure_features import NAMES_COLUMN, add_structure_features
 from resiliparse.extract.html2text import extract_plain_text
@@ -113,13 +113,13 @@ def walk_us_per_line(data_dir: Path, n_pages: int, seed: int) -> tuple[float, in
 
 def column_costs(pages: list[Page]) -> dict[str, float]:
     """µs per line of the structure columns, the shipped names model and the main-run columns."""
-    model = LineClassifier.load()
+    predictor = Predictor.load()
     table = features.featurize(pages)
     n = len(table)
     costs = {
         "structure columns": timed(add_structure_features, table.copy(), pages),
         "main-run columns": timed(add_main_run_features, table.copy()),
-        "names model": timed(LineClassifier._name_scores, model, table[NAMES_COLUMN].to_numpy()),
+        "names model": timed(predictor.name_scores, table[NAMES_COLUMN].to_numpy()),
     }
     return {group: 1e6 * seconds / n for group, seconds in costs.items()}
 

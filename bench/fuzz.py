@@ -15,7 +15,7 @@ Targets:
   ``surrogateescape``, UTF-16 with ``surrogatepass``, Latin-1, or raw code points, lone
   surrogates included), how many pages it is split into (at form feeds), whether the pages
   have link counts and share a site. ``featurize`` must give one row per line, and
-  ``LineClassifier.predict_pages`` one (label, p_content) per line, None exactly on blank
+  ``Predictor.predict_pages`` one (label, p_content) per line, None exactly on blank
   lines, p_content in [0, 1].
 
 Any other exception is a finding: it is recorded once per place it was raised (exception type
@@ -77,9 +77,9 @@ class _Harness:
         self.seen = {p.read_text(encoding="utf-8").partition("\n")[0] for p in findings.glob(f"bug-{target}-*.txt")}
         self.workdir = Path(tempfile.mkdtemp(prefix=f"boilerline-fuzz-{target}-"))
         if target == "featurizer":
-            from classifier import LineClassifier
+            from classifier.predictor import Predictor
 
-            self.model = LineClassifier.load()
+            self.model = Predictor.load()
 
     def __call__(self, data: bytes) -> None:
         try:

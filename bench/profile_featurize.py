@@ -37,7 +37,8 @@ from threadpoolctl import threadpool_limits
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from classifier import LineClassifier, Page
+from classifier import Page
+from classifier.predictor import Predictor
 from classifier.features import featurize
 from classifier.html import render_html
 
@@ -70,11 +71,11 @@ def pages_for(mode: str, pages: list[Page]) -> list[Page]:
     return [replace(page, link_chars=None) for page in pages] if mode == "text" else pages
 
 
-def scored_table(model: LineClassifier, pages: list[Page]) -> pd.DataFrame:
+def scored_table(model: Predictor, pages: list[Page]) -> pd.DataFrame:
     return model.predict_table(featurize(pages))
 
 
-def timed(model: LineClassifier, pages: list[Page], repeats: int) -> tuple[float, float]:
+def timed(model: Predictor, pages: list[Page], repeats: int) -> tuple[float, float]:
     """Best-of-``repeats`` seconds for featurize and for the whole predict_pages."""
     featurize_s, predict_s = [], []
     for _ in range(repeats):
@@ -87,13 +88,13 @@ def timed(model: LineClassifier, pages: list[Page], repeats: int) -> tuple[float
     return min(featurize_s), min(predict_s)
 
 
-def save(folder: Path, model: LineClassifier, pages: list[Page]) -> None:
+def save(folder: Path, model: Predictor, pages: list[Page]) -> None:
     for mode in MODES:
         scored_table(model, pages_for(mode, pages)).to_pickle(folder / f"scored_{mode}.pkl")
     print(f"saved the scored tables of {len(pages)} pages to {folder}")
 
 
-def check(folder: Path, model: LineClassifier, pages: list[Page]) -> bool:
+def check(folder: Path, model: Predictor, pages: list[Page]) -> bool:
     """Compare every column (names, order, dtypes, values) with the saved tables."""
     same = True
     for mode in MODES:
@@ -108,7 +109,7 @@ def check(folder: Path, model: LineClassifier, pages: list[Page]) -> bool:
     return same
 
 
-def report_speed(model: LineClassifier, pages: list[Page], repeats: int) -> None:
+def report_speed(model: Predictor, pages: list[Page], repeats: int) -> None:
     n_lines = sum(len(page.lines) for page in pages)
     for mode in MODES:
         featurize_s, predict_s = timed(model, pages_for(mode, pages), repeats)
@@ -118,7 +119,7 @@ def report_speed(model: LineClassifier, pages: list[Page], repeats: int) -> None
         )
 
 
-def profile(model: LineClassifier, pages: list[Page], top: int) -> None:
+def profile(model: Predictor, pages: list[Page], top: int) -> None:
     text_pages = pages_for("text", pages)
     profiler = cProfile.Profile()
     profiler.runcall(model.predict_pages, text_pages)
@@ -137,7 +138,7 @@ def main() -> None:
     args = parser.parse_args()
 
     pages = cached_sample(args.folder, args.data, args.pages_per_dataset)
-    model = LineClassifier.load()
+    model = Predictor.load()
     with threadpool_limits(limits=1):
         model.predict_pages(pages[:2])  # warm up: langdetect profiles, stoplists
         if args.action == "save":

@@ -1,8 +1,11 @@
 """boilerline: label each line of a scraped web page as content or chrome.
 
->>> from classifier import LineClassifier
->>> clf = LineClassifier.load()
->>> clf.predict(["Home", "About us", "The minister said on Monday that the budget would grow."])
+>>> from classifier import Predictor
+>>> predictor = Predictor.load()
+>>> predictor.predict(["Home", "About us", "The minister said on Monday that the budget would grow."])
+
+``Predictor`` predicts from the model's arrays; ``LineClassifier`` is the trainable
+scikit-learn estimator (fit, save, and the same predictions).
 
 The names below are imported on first use (PEP 562), so that importing a light module of
 the package (the command line's help, a format reader) does not load scikit-learn and pandas.
@@ -12,6 +15,7 @@ from importlib import import_module
 
 _EXPORTS = {
     "LineClassifier": "classifier.model",
+    "Predictor": "classifier.predictor",
     "Page": "classifier.page",
     "CONTENT": "classifier.page",
     "CHROME": "classifier.page",

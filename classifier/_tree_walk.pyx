@@ -3,7 +3,7 @@
 scikit-learn's histogram gradient boosting walks them (numeric splits; NaN follows the
 node's missing-value side)."""
 
-from libc.math cimport isnan
+from libc.math cimport exp, isnan
 from libc.stdint cimport int64_t, uint8_t
 
 
@@ -39,3 +39,12 @@ def add_tree_values(
                     else:
                         node = right[node]
                 raw[i] += value[node]
+
+
+def logistic(double[::1] raw):
+    """``raw`` -> 1 / (1 + exp(-raw)) in place: scipy's ``expit``, which scikit-learn applies
+    to the summed scores, in the same C expression."""
+    cdef Py_ssize_t i
+    with nogil:
+        for i in range(raw.shape[0]):
+            raw[i] = 1.0 / (1.0 + exp(-raw[i]))

@@ -31,8 +31,8 @@ from classifier.limits import DEFAULT_MAX_LINE_CHARS, DEFAULT_MAX_LINES, Limits
 from classifier.page import Page
 from classifier.persistence import ModelError
 from classifier.pipeline import (
-    DEFAULT_BATCH_PAGES, ClassifyOptions, ReadOptions, Summary, classify_stream, dask_client, error_lines, plan_shards,
-    run_shards,
+    DEFAULT_BATCH_PAGES, ClassifyOptions, ReadOptions, Summary, classify_stream, dask_client, error_lines, loaded_model,
+    plan_shards, run_shards,
 )
 from classifier.site_counts import SiteCounts
 from classifier.spool import PageSpool
@@ -48,8 +48,9 @@ INPUTS = typer.Argument(..., help="Text/HTML/JSONL/WARC/WET/Parquet files, folde
 MODEL = typer.Option(None, help="Model file (default: the shipped models/default.joblib).")
 TRUST_MODEL = typer.Option(
     False, "--trust-model",
-    help="Load a --model file that is not trusted yet and remember it as trusted. A model file is a pickle, "
-    "which can run code when loaded: use this only for a model from a source you trust.",
+    help="Load a --model file saved without an arrays file (by an older boilerline) that is not trusted yet, "
+    "and remember it as trusted. Such a model is a pickle, which can run code when loaded: use this only for "
+    "a model from a source you trust. A model with its .npz arrays file is read without unpickling.",
 )
 INPUT_FORMAT = typer.Option(
     InputFormat.auto, help="How to read inputs; auto goes by file extension (.jsonl, .html, .warc/.wet[.gz], .parquet, else text)."
@@ -78,10 +79,8 @@ def _progress(message: str) -> None:
 
 
 def _load_model(model: Optional[Path], trust_model: bool = False):
-    from classifier.model import LineClassifier
-
     try:
-        return LineClassifier.load(model, trust=trust_model)
+        return loaded_model(model, trust_model)
     except ModelError as error:
         fail(str(error), code=2)
 

@@ -1,8 +1,12 @@
-"""Saving and loading a model: joblib file + JSON metadata beside it.
+"""Saving and loading a model: joblib file, arrays file and JSON metadata side by side.
 
-The metadata records library versions, feature names, the training data digest, scores and
-the model file's sha256. Loading reads the model file once, into memory, and checks those
-bytes before unpickling them: their sha256 must match the metadata (else the file is
+The joblib file holds the fitted scikit-learn estimators (``LineClassifier``); the arrays file
+(``.npz``) holds what prediction needs of them (``classifier.predictor``), plain arrays read
+without unpickling, so reading one runs no code and needs no trust. The metadata records
+library versions, feature names, the training data digest, scores and both files' sha256.
+
+Loading the arrays checks their sha256 and the feature list. Loading the estimators reads the
+model file once, into memory, and checks those bytes before unpickling them: their sha256 must match the metadata (else the file is
 corrupted or was changed), the scikit-learn version and the feature list must match this
 code, and the model must be trusted, since unpickling a file runs code it names. Trusted
 are the shipped model, as trusted as the code beside it, and the models in the user's trust
@@ -17,6 +21,7 @@ import io
 import json
 import os
 import platform
+import zipfile
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
@@ -40,8 +45,16 @@ def default_model_path() -> Path:
     return Path(os.environ.get(MODEL_PATH_ENV) or DEFAULT_MODEL_PATH)
 
 
+class NoArraysError(ModelError):
+    """A model saved by an older boilerline, without an arrays file: only its pickle predicts."""
+
+
 def metadata_path(model_path: Path) -> Path:
     return model_path.with_suffix(".json")
+
+
+def arrays_path(model_path: Path) -> Path:
+    return model_path.with_suffix(".npz")
 
 
 def library_versions() -> dict[str, str]:
@@ -62,20 +75,26 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save_model(model, path: str | Path, extra_metadata: dict) -> dict:
-    """Write ``model`` to ``path`` and its metadata JSON beside it, both atomically, and add
-    the model to the user's trust list: a model this user trained loads without a flag."""
+def save_model(model, arrays: dict, path: str | Path, extra_metadata: dict) -> dict:
+    """Write ``model`` to ``path``, its prediction ``arrays`` and its metadata JSON beside it,
+    each atomically (the metadata last), and add the model to the user's trust list: a model
+    this user trained loads without a flag."""
     path = Path(path)
-    import joblib  # here, not at the top: the command line's help and readers never need it
+    import joblib  # here, not at the top: the command line's help and readers never need them
+    import numpy as np
 
-    with atomic_output(path) as tmp:
+    with atomic_output(path) as tmp, atomic_output(arrays_path(path)) as arrays_tmp:
         joblib.dump(model, tmp, compress=JOBLIB_COMPRESS)
+        with open(arrays_tmp, "wb") as handle:
+            np.savez_compressed(handle, **arrays)
         sha256 = file_sha256(tmp)
         meta = {
             "format": 1,
             "model_file": path.name,
             "sha256": sha256,
             "size_bytes": tmp.stat().st_size,
+            "arrays_file": arrays_path(path).name,
+            "arrays_sha256": file_sha256(arrays_tmp),
             "versions": library_versions(),
             "feature_names": list(model.feature_names_),
             "threshold": model.threshold,
@@ -114,6 +133,32 @@ def load_model(path: str | Path | None, model_class: type, feature_names: list[s
         _record_trusted(path, sha256)
     model.metadata_ = meta
     return model
+
+
+def load_arrays(path: str | Path | None, feature_names: list[str]) -> tuple[Path, dict]:
+    """The model's path and its prediction arrays, by name, checked against the metadata's
+    sha256 and ``feature_names`` (default path: the shipped model). ``path`` may name the
+    model file or its arrays file. Raises NoArraysError for a model saved without arrays."""
+    import numpy as np  # here, not at the top: the command line's help never needs it
+
+    path = Path(path) if path is not None else default_model_path()
+    meta = read_metadata(path)
+    name = meta.get("arrays_file")
+    if not isinstance(name, str):
+        raise NoArraysError(f"{path}: saved by an older boilerline, without an arrays file; load it with LineClassifier.load, which unpickles it, or {RETRAIN}")
+    check_feature_names(path, meta, feature_names)
+    file = path.with_name(name)
+    data = read_model_bytes(file)
+    if hashlib.sha256(data).hexdigest() != meta.get("arrays_sha256"):
+        raise ModelError(
+            f"{file}: sha256 does not match {metadata_path(path).name}: the arrays file is corrupted, truncated "
+            f"or was changed after training; copy the model's files again, or {RETRAIN}"
+        )
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+            return path, {key: archive[key] for key in archive.files}
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
+        raise ModelError(f"{file}: cannot be read as arrays ({type(error).__name__}: {error}); {RETRAIN}") from None
 
 
 def read_model_bytes(path: Path) -> bytes:

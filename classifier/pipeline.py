@@ -132,10 +132,17 @@ class Summary:
 
 @lru_cache(maxsize=4)
 def loaded_model(model_path: Path | None, trust: bool):
-    """The model, loaded once per process (a worker process or a Dask worker)."""
-    from classifier.model import LineClassifier
+    """The model's predictor, loaded once per process (a worker process or a Dask worker) from
+    its arrays file; a model saved without one is unpickled, which needs ``trust``."""
+    from classifier.persistence import NoArraysError
+    from classifier.predictor import Predictor
 
-    return LineClassifier.load(model_path, trust=trust)
+    try:
+        return Predictor.load(model_path)
+    except NoArraysError:
+        from classifier.model import LineClassifier
+
+        return LineClassifier.load(model_path, trust=trust).predictor()
 
 
 def classify_batch(pages: Sequence[Page], options: ClassifyOptions, site_counts: SiteCounts | None) -> list[Predictions]:

@@ -1,43 +1,73 @@
 """The tree stages' predictions, walked in compiled code (``_tree_walk.pyx``) over the nodes of
-the fitted scikit-learn trees: the same probabilities, bit for bit, without converting the
-feature matrix to float64 or starting OpenMP threads for every batch.
+the fitted scikit-learn trees: the same probabilities, bit for bit, without scikit-learn, without
+converting the feature matrix to float64 or starting OpenMP threads for every batch.
 
 Training fits scikit-learn's ``HistGradientBoostingClassifier``; its out-of-fold outputs and
-all prediction walk here.
+all prediction walk here. The nodes are plain arrays, saved in the model's arrays file
+(``classifier/predictor.py``).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit
 
-from classifier._tree_walk import add_tree_values
+from classifier._tree_walk import add_tree_values, logistic
+
+# The node arrays and their types, as the walk reads them.
+NODE_ARRAYS = {
+    "value": np.float64, "feature": np.int64, "threshold": np.float64, "missing_go_to_left": np.uint8,
+    "is_leaf": np.uint8, "left": np.int64, "right": np.int64, "roots": np.int64,
+}
 
 
 class TreeWalk:
-    """P(class 1) of a fitted binary ``HistGradientBoostingClassifier`` on numeric features."""
+    """P(class 1) of a binary gradient-boosted tree model on numeric features: ``roots`` are the
+    trees' first nodes in the concatenated node arrays, ``baseline`` the score before any tree."""
 
-    def __init__(self, estimator) -> None:
+    def __init__(self, nodes: dict[str, np.ndarray], n_features: int, baseline: float) -> None:
+        for name, dtype in NODE_ARRAYS.items():
+            setattr(self, name, np.ascontiguousarray(nodes[name], dtype=dtype))
+        self.n_features = int(n_features)
+        self.baseline = float(baseline)
+        self._check_indices()
+
+    @classmethod
+    def of_estimator(cls, estimator) -> TreeWalk:
+        """The walk of a fitted binary ``HistGradientBoostingClassifier``."""
         trees = [predictors[0].nodes for predictors in estimator._predictors]
         if any(tree["is_categorical"].any() for tree in trees):
             raise ValueError("categorical splits are not walked here")
         nodes = np.concatenate(trees)
         lengths = [len(tree) for tree in trees]
-        roots = np.cumsum([0, *lengths[:-1]]).astype(np.int64)
+        roots = np.cumsum([0, *lengths[:-1]])
         offsets = np.repeat(roots, lengths)
-        self.value = np.ascontiguousarray(nodes["value"], dtype=np.float64)
-        self.feature = nodes["feature_idx"].astype(np.int64)
-        self.threshold = np.ascontiguousarray(nodes["num_threshold"], dtype=np.float64)
-        self.missing_go_to_left = np.ascontiguousarray(nodes["missing_go_to_left"], dtype=np.uint8)
-        self.is_leaf = np.ascontiguousarray(nodes["is_leaf"], dtype=np.uint8)
-        self.left = nodes["left"].astype(np.int64) + offsets
-        self.right = nodes["right"].astype(np.int64) + offsets
-        self.roots = roots
-        self.n_features = int(estimator.n_features_in_)
-        self.baseline = float(estimator._baseline_prediction.ravel()[0])
-        # The walk does not check bounds, so the indices are checked once, here: a child comes
-        # after its node and within the node's tree (so every walk ends at a leaf), and a
-        # feature is a column of the matrix.
+        return cls(
+            {
+                "value": nodes["value"], "feature": nodes["feature_idx"], "threshold": nodes["num_threshold"],
+                "missing_go_to_left": nodes["missing_go_to_left"], "is_leaf": nodes["is_leaf"],
+                "left": nodes["left"].astype(np.int64) + offsets, "right": nodes["right"].astype(np.int64) + offsets,
+                "roots": roots,
+            },
+            estimator.n_features_in_,
+            estimator._baseline_prediction.ravel()[0],
+        )
+
+    def nodes(self) -> dict[str, np.ndarray]:
+        """The node arrays (``NODE_ARRAYS``), for saving."""
+        return {name: getattr(self, name) for name in NODE_ARRAYS}
+
+    def _check_indices(self) -> None:
+        """The walk does not check bounds, so the indices are checked once, here, whatever
+        file they came from: the trees lie one after another from their roots, a child comes
+        after its node and within the node's tree (so every walk ends at a leaf), and a
+        feature is a column of the matrix."""
+        n_nodes = len(self.value)
+        if any(len(getattr(self, name)) != n_nodes for name in NODE_ARRAYS if name != "roots"):
+            raise ValueError("the trees' node arrays differ in length")
+        roots = self.roots
+        if len(roots) == 0 or roots[0] != 0 or (np.diff(roots) <= 0).any() or roots[-1] >= n_nodes:
+            raise ValueError("the trees' root indices are out of range")
+        lengths = np.diff(np.append(roots, n_nodes))
         inner = self.is_leaf == 0
         node_index = np.flatnonzero(inner)
         tree_end = np.repeat(roots + lengths, lengths)[inner]
@@ -46,7 +76,7 @@ class TreeWalk:
             raise ValueError("the trees' node or feature indices are out of range")
 
     def predict_proba(self, rows: np.ndarray) -> np.ndarray:
-        """P(class 1) for each row of a float32 matrix with the estimator's features."""
+        """P(class 1) for each row of a float32 matrix with the model's features."""
         rows = np.ascontiguousarray(rows, dtype=np.float32)
         if rows.ndim != 2 or rows.shape[1] != self.n_features:
             raise ValueError(f"expected {self.n_features} features, got an array of shape {rows.shape}")
@@ -55,4 +85,5 @@ class TreeWalk:
             rows, self.value, self.feature, self.threshold, self.missing_go_to_left, self.left, self.right, self.is_leaf,
             self.roots, raw,
         )
-        return expit(raw)
+        logistic(raw)
+        return raw

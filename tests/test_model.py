@@ -7,6 +7,7 @@ import pytest
 
 from classifier import LineClassifier, ModelError, Page
 from classifier.labeled import read_labeled_pages
+from classifier.predictor import revise_columns
 from tests.paths import GOLD
 
 
@@ -44,7 +45,7 @@ def test_save_load_identity(fitted, tmp_path):
     loaded = LineClassifier.load(path)
     for before, after in zip(fitted.predict_proba_pages(pages), loaded.predict_proba_pages(pages)):
         np.testing.assert_array_equal(before, after)
-    assert loaded.metadata_["note"] == "test" and meta["feature_names"] == LineClassifier.revise_columns()
+    assert loaded.metadata_["note"] == "test" and meta["feature_names"] == revise_columns()
 
 
 def test_load_refuses_changed_features_and_tampered_files(fitted, tmp_path):

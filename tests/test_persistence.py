@@ -1,7 +1,8 @@
 """Loading models: trust, and a clear error for every way a model file can be wrong.
 
 Every case is a real file made in tmp_path from the shipped model (copied, then cut, flipped,
-retagged or replaced), and every test has its own empty trust list.
+retagged or replaced), and every test has its own empty trust list. The estimators (joblib) are
+a pickle and need trust; the arrays file prediction reads (npz) is not, and does not.
 """
 
 import hashlib
@@ -12,10 +13,13 @@ import shutil
 from pathlib import Path
 
 import joblib
+import numpy as np
 import pytest
 
 from classifier import LineClassifier, ModelError
-from classifier.persistence import DEFAULT_MODEL_PATH, MODEL_PATH_ENV, metadata_path
+from classifier.persistence import DEFAULT_MODEL_PATH, MODEL_PATH_ENV, arrays_path, metadata_path
+from classifier.pipeline import loaded_model
+from classifier.predictor import Predictor
 from classifier.trust import HEADER, TRUST_LIST_ENV, record_trusted, trust_list_path, trusted_sha256s
 
 
@@ -34,8 +38,8 @@ def copied_model(tmp_path) -> Path:
     folder = tmp_path / "copy"
     folder.mkdir()
     path = folder / DEFAULT_MODEL_PATH.name
-    shutil.copyfile(DEFAULT_MODEL_PATH, path)
-    shutil.copyfile(metadata_path(DEFAULT_MODEL_PATH), metadata_path(path))
+    for file in (DEFAULT_MODEL_PATH, metadata_path(DEFAULT_MODEL_PATH), arrays_path(DEFAULT_MODEL_PATH)):
+        shutil.copyfile(file, folder / file.name)
     return path
 
 
@@ -243,3 +247,59 @@ def test_a_pickle_that_is_not_a_line_classifier_is_refused_and_not_recorded(copi
         LineClassifier.load(copied_model, trust=True)
     one_line_error(excinfo, copied_model)
     assert not trust_list.exists()
+
+
+# ----- the arrays file ------------------------------------------------------------------------
+
+SEED_LINES = ["Home", "Sport", "The minister said on Monday that the budget would grow by four percent next year."]
+
+
+def test_an_untrusted_copy_predicts_from_its_arrays_without_trust(copied_model, trust_list):
+    """Reading arrays runs no code, so a copied model needs no trust to predict, and is not
+    recorded as trusted by predicting."""
+    assert Predictor.load(copied_model).predict(SEED_LINES) == Predictor.load().predict(SEED_LINES)
+    assert not trust_list.exists()
+
+
+def test_a_flipped_byte_in_the_arrays_is_caught_by_the_sha256(copied_model):
+    arrays = arrays_path(copied_model)
+    data = bytearray(arrays.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    arrays.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="sha256 does not match default.json: the arrays file is corrupted") as excinfo:
+        Predictor.load(copied_model)
+    one_line_error(excinfo, arrays)
+
+
+def test_arrays_whose_trees_point_outside_them_are_refused(copied_model):
+    """The compiled walk does not check bounds, so a node index out of range, in a file whose
+    metadata was rewritten to match it, is refused when the model loads."""
+    arrays = arrays_path(copied_model)
+    with np.load(arrays) as archive:
+        values = {key: archive[key] for key in archive.files}
+    inner = np.flatnonzero(values["revise_is_leaf"] == 0)[0]
+    values["revise_left"][inner] = len(values["revise_left"]) + 10
+    with open(arrays, "wb") as handle:
+        np.savez_compressed(handle, **values)
+    edit_metadata(copied_model, arrays_sha256=sha256_of(arrays))
+    with pytest.raises(ModelError, match="does not hold a model of this version .*out of range") as excinfo:
+        Predictor.load(copied_model)
+    one_line_error(excinfo, copied_model)
+
+
+def test_arrays_that_are_not_an_npz_file_are_a_clear_error(copied_model):
+    arrays = arrays_path(copied_model)
+    arrays.write_bytes(b"not a zip file")
+    edit_metadata(copied_model, arrays_sha256=sha256_of(arrays))
+    with pytest.raises(ModelError, match="cannot be read as arrays") as excinfo:
+        Predictor.load(copied_model)
+    one_line_error(excinfo, arrays)
+
+
+def test_a_model_saved_without_arrays_is_unpickled_and_needs_trust(copied_model, trust_list):
+    """A model from before the arrays file predicts through its estimators, trusted first."""
+    arrays_path(copied_model).unlink()
+    edit_metadata(copied_model, arrays_file=None)
+    with pytest.raises(ModelError, match="not a trusted model"):
+        loaded_model(copied_model, False)
+    assert loaded_model(copied_model, True).predict(SEED_LINES) == Predictor.load().predict(SEED_LINES)

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from classifier.cli import app
 from classifier.html import render_html
 from classifier.labeled import read_labeled_pages
-from classifier.model import labels_of
+from classifier.predictor import labels_of
 from classifier.page import Page
 from tests.paths import GOLD
 from tests.test_baselines import ARTICLE_HTML, is_content_line

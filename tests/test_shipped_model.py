@@ -14,6 +14,7 @@ from classifier.html import render_html
 from classifier.labeled import read_labeled_pages
 from classifier.page import Page
 from classifier.persistence import DEFAULT_MODEL_PATH, file_sha256, metadata_path
+from classifier.predictor import revise_columns
 from tests.paths import GOLD, ROOT
 from training.evaluate import evaluate, predicted_labels
 from training.train import without_links
@@ -43,7 +44,7 @@ def test_metadata_describes_the_file(model):
     meta = model.metadata_
     assert meta["sha256"] == file_sha256(DEFAULT_MODEL_PATH)
     assert metadata_path(DEFAULT_MODEL_PATH).is_file()
-    assert meta["feature_names"] == LineClassifier.revise_columns()
+    assert meta["feature_names"] == revise_columns()
     assert "gold" not in meta["trained_on"]["datasets"], "the seeds are the visible check, not training data"
     assert meta["cv"]["grouped_by"] == "site" and meta["cv"]["text_only"]
     assert DEFAULT_MODEL_PATH.stat().st_size < 50 * 1024 * 1024

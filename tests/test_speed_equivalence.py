@@ -5,6 +5,9 @@ methods and scikit-learn's HashingVectorizer and tree prediction; every replacem
 bit-identical numbers. ``bench/profile_featurize.py`` checks whole scored tables.
 """
 
+import gzip
+import itertools
+import json
 import re
 
 import numpy as np
@@ -13,15 +16,31 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from langdetect import DetectorFactory, LangDetectException, detector_factory
+from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils import murmurhash3_32
 
 from classifier import LineClassifier, ngram_hashing
 from classifier._ngram_hash import hash_bytes
 from classifier import langdetect_batch as language_module
-from classifier.features import _longest_first
+from classifier.features import _longest_first, featurize
+from classifier.html import render_html
 from classifier.labeled import read_labeled_pages
 from classifier.language import detect_languages
-from classifier.model import _lexical_document, _matrix
+from classifier.model import LEXICAL_HASH_FEATURES, LEXICAL_NGRAMS, NAME_HASH_FEATURES
+from classifier.predictor import (
+    NAME_WORD_PATTERN,
+    Predictor,
+    add_first_pass_context,
+    add_lexical_context,
+    add_name_context,
+    feature_matrix,
+    first_pass_columns,
+    lexical_document,
+    name_words,
+    revise_columns,
+)
+from classifier.page import Page
+from classifier.structure_features import NAMES_COLUMN
 from classifier.text import (
     CHAR_CLASS_PATTERNS,
     count_char_classes,
@@ -62,6 +81,14 @@ def model():
 def sample_pages(shared_data):
     pages = list(read_labeled_pages(shared_data / "arabic.jsonl.gz"))
     return pages + list(read_labeled_pages(GOLD))
+
+
+@pytest.fixture(scope="module")
+def html_table(shared_data):
+    """The feature table of 30 pages rendered from their HTML (dragnet's), structure and all."""
+    with gzip.open(shared_data / "dragnet.jsonl.gz", "rt", encoding="utf-8") as handle:
+        records = [json.loads(line) for line in itertools.islice(handle, 30)]
+    return featurize([Page(f"dragnet-{number}", *render_html(record["html"])) for number, record in enumerate(records)])
 
 
 def langdetect_probabilities(factory, text: str) -> list[float] | None:
@@ -146,7 +173,7 @@ def pandas_lexical_text(keys: pd.Series) -> pd.Series:
 @given(st.lists(st.text(), min_size=1, max_size=5))
 def test_lexical_documents_match_the_pandas_definition(lines):
     keys = pd.Series([normalize_line(line) for line in lines], dtype="str")
-    assert [_lexical_document(key) for key in keys] == pandas_lexical_text(keys).tolist()
+    assert [lexical_document(key) for key in keys] == pandas_lexical_text(keys).tolist()
 
 
 def assert_same_sparse(actual, expected):
@@ -154,17 +181,46 @@ def assert_same_sparse(actual, expected):
         np.testing.assert_array_equal(getattr(actual, part), getattr(expected, part))
 
 
-def test_hashed_ngrams_are_the_vectorizers(model, sample_pages):
+# The vectorizers the shipped model's linear stages were trained on.
+LEXICAL_VECTORIZER = HashingVectorizer(
+    analyzer="char_wb", ngram_range=LEXICAL_NGRAMS, n_features=LEXICAL_HASH_FEATURES, alternate_sign=False
+)
+NAMES_VECTORIZER = HashingVectorizer(
+    preprocessor=name_words, token_pattern=NAME_WORD_PATTERN.pattern, n_features=NAME_HASH_FEATURES, alternate_sign=False
+)
+
+
+def hashed_lexical(documents):
+    return ngram_hashing.hashed_ngrams(documents, LEXICAL_NGRAMS, LEXICAL_HASH_FEATURES).matrix()
+
+
+def hashed_names(names):
+    return ngram_hashing.hashed_words([name_words(name) for name in names], NAME_WORD_PATTERN, NAME_HASH_FEATURES).matrix()
+
+
+def test_hashed_ngrams_are_the_vectorizers(sample_pages):
     lines = EDGE_TEXTS + [line for page in sample_pages for line in page.lines]
-    documents = [_lexical_document(key) for key in dict.fromkeys(map(normalize_line, lines))]
-    assert_same_sparse(ngram_hashing.hashed_ngrams(model.vectorizer_, documents), model.vectorizer_.transform(documents))
+    documents = [lexical_document(key) for key in dict.fromkeys(map(normalize_line, lines))]
+    assert_same_sparse(hashed_lexical(documents), LEXICAL_VECTORIZER.transform(documents))
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(), min_size=1, max_size=8))
-def test_hashed_ngrams_are_the_vectorizers_on_any_text(model, lines):
-    documents = [_lexical_document(normalize_line(line)) for line in lines]
-    assert_same_sparse(ngram_hashing.hashed_ngrams(model.vectorizer_, documents), model.vectorizer_.transform(documents))
+def test_hashed_ngrams_are_the_vectorizers_on_any_text(lines):
+    documents = [lexical_document(normalize_line(line)) for line in lines]
+    assert_same_sparse(hashed_lexical(documents), LEXICAL_VECTORIZER.transform(documents))
+
+
+def test_hashed_names_are_the_vectorizers(html_table):
+    names = list(dict.fromkeys(html_table[NAMES_COLUMN])) + ["", "relatedPosts__item-2 ÉTÉ", "x y", "a" * 300]
+    assert len(names) > 100
+    assert_same_sparse(hashed_names(names), NAMES_VECTORIZER.transform(names))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8")), min_size=1, max_size=8))
+def test_hashed_names_are_the_vectorizers_on_any_text(names):
+    assert_same_sparse(hashed_names(names), NAMES_VECTORIZER.transform(names))
 
 
 @settings(max_examples=200, deadline=None)
@@ -196,15 +252,62 @@ def test_longest_first_is_pandas_descending_sort(n_chars):
     np.testing.assert_array_equal(_longest_first(frame["n_chars"].to_numpy()), expected)
 
 
+def test_linear_decisions_are_scikit_learns(model, sample_pages, html_table):
+    """The compiled decisions of the linear stages, straight from the hashed words, are the
+    estimators' ``decision_function`` on the vectorizers' matrices, to the bit."""
+    lines = EDGE_TEXTS + [line for page in sample_pages for line in page.lines]
+    documents = [lexical_document(key) for key in dict.fromkeys(map(normalize_line, lines))]
+    hashed = ngram_hashing.hashed_ngrams(documents, LEXICAL_NGRAMS, LEXICAL_HASH_FEATURES)
+    expected = model.lexical_.decision_function(LEXICAL_VECTORIZER.transform(documents))
+    np.testing.assert_array_equal(hashed.decisions(model.lexical_.coef_.ravel(), float(model.lexical_.intercept_[0])), expected)
+    names = list(dict.fromkeys(html_table[NAMES_COLUMN])) + [""]
+    hashed = ngram_hashing.hashed_words([name_words(name) for name in names], NAME_WORD_PATTERN, NAME_HASH_FEATURES)
+    expected = model.names_.decision_function(NAMES_VECTORIZER.transform(names))
+    np.testing.assert_array_equal(hashed.decisions(model.names_.coef_.ravel(), float(model.names_.intercept_[0])), expected)
+
+
 def test_tree_walk_is_scikit_learns_predict_proba(model, sample_pages):
     """The compiled walk of the tree stages gives scikit-learn's probabilities to the bit."""
     table = model.score_table(sample_pages)
     rows = table.loc[table["is_blank"] == 0]
-    for estimator, columns in ((model.first_pass_, model.first_pass_columns()), (model.revise_, model.revise_columns())):
-        features = _matrix(rows, columns)
+    for estimator, columns in ((model.first_pass_, first_pass_columns()), (model.revise_, revise_columns())):
+        features = feature_matrix(rows, columns)
         features[::7, ::5] = np.nan  # missing values follow each node's missing-value side
         expected = estimator.predict_proba(features)[:, 1]
-        np.testing.assert_array_equal(TreeWalk(estimator).predict_proba(features), expected)
+        np.testing.assert_array_equal(TreeWalk.of_estimator(estimator).predict_proba(features), expected)
+
+
+def scikit_learn_p_content(model, table: pd.DataFrame) -> np.ndarray:
+    """p_content as the scikit-learn estimators themselves give it, stage by stage (the code
+    the arrays predictor replaced), on the non-blank rows of a feature table."""
+    rows = table["is_blank"].to_numpy() == 0
+    table = table.copy()
+    table["lex_score"] = np.nan
+    table.loc[rows, "lex_score"] = model.lexical_.decision_function(
+        LEXICAL_VECTORIZER.transform([lexical_document(key) for key in table.loc[rows, "text_key"]])
+    )
+    add_lexical_context(table)
+    named = rows & (table["has_structure"].to_numpy() == 1)
+    table["name_score"] = np.nan
+    if named.any():
+        table.loc[named, "name_score"] = model.names_.decision_function(NAMES_VECTORIZER.transform(table.loc[named, NAMES_COLUMN].tolist()))
+    add_name_context(table)
+    table["p_first"] = np.nan
+    table.loc[rows, "p_first"] = model.first_pass_.predict_proba(feature_matrix(table.loc[rows], first_pass_columns()))[:, 1]
+    add_first_pass_context(table)
+    return model.revise_.predict_proba(feature_matrix(table.loc[rows], revise_columns()))[:, 1]
+
+
+@pytest.mark.parametrize("mode", ["text", "html"])
+def test_the_arrays_predict_as_scikit_learn_does(model, sample_pages, html_table, mode):
+    """The shipped arrays file, read without scikit-learn, gives the estimators' p_content
+    within 1e-6 (in fact within float rounding) on real pages, from text and from HTML."""
+    table = featurize(sample_pages) if mode == "text" else html_table.copy()
+    expected = scikit_learn_p_content(model, table)
+    predicted = Predictor.load().predict_table(table.copy())
+    actual = predicted.loc[predicted["is_blank"] == 0, "p_content"].to_numpy()
+    np.testing.assert_allclose(actual, expected, rtol=0, atol=1e-9)
+    assert ((actual >= 0.5) == (expected >= 0.5)).all()
 
 
 def test_tree_walk_refuses_out_of_range_indices(model):
@@ -216,6 +319,6 @@ def test_tree_walk_refuses_out_of_range_indices(model):
             tree.nodes[:] = saved
             tree.nodes[field][np.flatnonzero(tree.nodes["is_leaf"] == 0)[0]] = bad
             with pytest.raises(ValueError, match="out of range"):
-                TreeWalk(model.first_pass_)
+                TreeWalk.of_estimator(model.first_pass_)
     finally:
         tree.nodes[:] = saved

@@ -2,7 +2,7 @@
 
 from classifier.annotation import format_page, read_annotated_pages
 from classifier.labeled import LABELED_BY_HAND
-from classifier.model import _lexical_document
+from classifier.predictor import lexical_document
 from classifier.page import Page
 from training.labeling import label_record
 from training.train import HAND_LABELED_WEIGHT, line_weights
@@ -21,6 +21,6 @@ def test_hand_labeled_lines_weigh_more(tmp_path):
 
 
 def test_lexical_text_marks_the_opening_words_and_hides_digit_values():
-    text = [_lexical_document(key) for key in ["read more: 12 ways", "المصدر: وكالات", ""]]
+    text = [lexical_document(key) for key in ["read more: 12 ways", "المصدر: وكالات", ""]]
     assert text[0] == "read more: 00 ways §read §more: §00"
     assert text[1].endswith("§المصدر: §وكالات")

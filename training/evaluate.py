@@ -22,7 +22,8 @@ import pandas as pd
 from sklearn.model_selection import GroupKFold
 
 from classifier.features import featurize
-from classifier.model import LineClassifier, labels_of
+from classifier.model import LineClassifier
+from classifier.predictor import PredictsPages, labels_of
 from classifier.page import Page
 from training.baselines import SystemRun, run_baselines
 from training.metrics import score
@@ -43,7 +44,7 @@ class Evaluation:
 
 
 def predictions(
-    model: LineClassifier, pages: Sequence[Page], text_only: bool, batch_pages: int = 256
+    model: PredictsPages, pages: Sequence[Page], text_only: bool, batch_pages: int = 256
 ) -> list[list[tuple[str | None, float | None]]]:
     """The model's (label, p_content) for every line of every page (links hidden when ``text_only``)."""
     inputs = [without_links(page) for page in pages] if text_only else list(pages)
@@ -53,7 +54,7 @@ def predictions(
     return predicted
 
 
-def predicted_labels(model: LineClassifier, pages: Sequence[Page], text_only: bool) -> list[list[str | None]]:
+def predicted_labels(model: PredictsPages, pages: Sequence[Page], text_only: bool) -> list[list[str | None]]:
     """The model's label for every line of every page (links hidden when ``text_only``)."""
     return model_run(model, pages, text_only).labels
 
@@ -70,7 +71,7 @@ def model_modes(pages: Sequence[Page], text_only: bool, beside_baselines: bool) 
 
 
 def evaluate(
-    model: LineClassifier, pages: Sequence[Page], *, text_only: bool = False, baselines: Sequence[str] = (),
+    model: PredictsPages, pages: Sequence[Page], *, text_only: bool = False, baselines: Sequence[str] = (),
     html: Iterable[tuple[str, str]] = (), progress: Callable[[str], None] | None = None,
 ) -> Evaluation:
     """Scores of ``model`` on labeled ``pages``; with ``baselines`` (names of
@@ -81,7 +82,7 @@ def evaluate(
     return Evaluation({"text_only": text_only, **system_scores(model_runs, baseline_runs)}, model_runs, baseline_runs)
 
 
-def model_run(model: LineClassifier, pages: Sequence[Page], text_only: bool) -> SystemRun:
+def model_run(model: PredictsPages, pages: Sequence[Page], text_only: bool) -> SystemRun:
     """The model's labels and p(content) in one input mode, timed (featurizing and predicting)."""
     start = time.perf_counter()
     predicted = predictions(model, pages, text_only)
@@ -184,7 +185,7 @@ def held_out_run(pages: Sequence[Page], text_only: bool) -> tuple[SystemRun, pd.
     return run, table
 
 
-def predict_held_out(model: LineClassifier, table: pd.DataFrame, test_pages: np.ndarray, run: SystemRun) -> None:
+def predict_held_out(model: PredictsPages, table: pd.DataFrame, test_pages: np.ndarray, run: SystemRun) -> None:
     """Label the held-out pages (numbers in ``table``'s page_no) into ``run``, with their
     p(content), timed."""
     start = time.perf_counter()

@@ -1,0 +1,262 @@
+"""Predicting with a trained model from its arrays alone: no scikit-learn, no pickle.
+
+A model is trained as scikit-learn estimators (``classifier/model.py``); what prediction needs
+of them is a few arrays: the two linear models' weights and the tree stages' nodes. They are
+saved beside the estimators in an ``.npz`` file (``classifier/persistence.py``), which loads in
+milliseconds, imports nothing heavy and, holding no pickle, runs no code when read. The
+stages, in the order they run on a feature table:
+
+1. lexical: hashed character n-grams of each line -> ``lex_score``; for lines with HTML
+   structure, hashed class and id words of their elements -> ``name_score``;
+2. first pass: trees on the features, the lexical scores and the neighbours' -> ``p_first``;
+3. revise: trees that also see the neighbours' ``p_first`` -> ``p_content``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from classifier.features import add_neighbour_columns, add_window_means, feature_names, featurize, offset_tag
+from classifier.ngram_hashing import HashedWords, hashed_ngrams, hashed_words
+from classifier.page import CHROME, CONTENT, Page
+from classifier.persistence import ModelError, load_arrays
+from classifier.site_counts import SiteCounts
+from classifier.structure_features import NAMES_COLUMN
+from classifier.tree_walk import NODE_ARRAYS, TreeWalk
+
+LEXICAL_OFFSETS = (-2, -1, 1, 2)
+NAME_OFFSETS = (-1, 1)
+FIRST_PASS_OFFSETS = (-3, -2, -1, 1, 2, 3)
+DEFAULT_THRESHOLD = 0.5
+_DIGITS = str.maketrans("0123456789", "0000000000")
+# Finds a digit _DIGITS changes: most keys have none, and translating is slow.
+_NONZERO_DIGIT = re.compile("[1-9]")
+# Class and id text -> words: "relatedPosts__item-2" -> "related posts item".
+_CAMEL_CASE = re.compile(r"([a-z])([A-Z])")
+NAME_WORD_PATTERN = re.compile(r"[a-z]{2,}")
+# Format of the arrays file; a reader refuses another.
+ARRAYS_LAYOUT = 1
+
+
+def first_pass_columns() -> list[str]:
+    lexical = ["lex_score", *(f"lex_score_{offset_tag(k)}" for k in LEXICAL_OFFSETS), "window_lex_score_mean"]
+    names = ["name_score", *(f"name_score_{offset_tag(k)}" for k in NAME_OFFSETS)]
+    return [*feature_names(), *lexical, *names]
+
+
+def revise_columns() -> list[str]:
+    context = [f"p_first_{offset_tag(k)}" for k in FIRST_PASS_OFFSETS]
+    pooled = ["p_first", *context, "window_p_first_mean", "window_p_first_mean_wide", "page_p_first_mean", "block_p_first_mean"]
+    return [*first_pass_columns(), *pooled]
+
+
+@dataclass(frozen=True)
+class LinearStage:
+    """A linear model's decision on hashed inputs: ``x @ coef + intercept``."""
+
+    coef: np.ndarray
+    intercept: float
+
+    def decision(self, hashed: HashedWords) -> np.ndarray:
+        return hashed.decisions(self.coef, self.intercept)
+
+
+class PredictsPages:
+    """Labels and probabilities per page and per line, for a class that adds ``p_content`` to a
+    feature table (``predict_table``) and has a ``threshold``."""
+
+    threshold: float
+
+    def predict_table(self, table: pd.DataFrame) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def score_table(self, pages: Sequence[Page], site_counts: SiteCounts | None = None) -> pd.DataFrame:
+        """The feature table of ``pages`` with ``p_first`` and ``p_content`` (NaN on blank lines);
+        ``site_counts``: site repetition of the whole input (else counted within ``pages``)."""
+        return self.predict_table(featurize(pages, site_counts))
+
+    def predict_proba_pages(self, pages: Sequence[Page], site_counts: SiteCounts | None = None) -> list[np.ndarray]:
+        """p(content) per line of each page; NaN on blank lines."""
+        probabilities = self.score_table(pages, site_counts)["p_content"].to_numpy()
+        bounds = np.cumsum([0, *(len(page.lines) for page in pages)])
+        return [probabilities[start:end] for start, end in zip(bounds[:-1], bounds[1:])]
+
+    def predict_pages(
+        self, pages: Sequence[Page], threshold: float | None = None, site_counts: SiteCounts | None = None
+    ) -> list[list[tuple[str | None, float | None]]]:
+        """(label, p_content) for every line of every page; (None, None) on blank lines."""
+        cut = self.threshold if threshold is None else threshold
+        return [
+            list(zip(labels_of(probabilities, cut), [None if np.isnan(p) else float(p) for p in probabilities]))
+            for probabilities in self.predict_proba_pages(pages, site_counts)
+        ]
+
+    def predict(self, lines: Sequence[str], link_chars: Sequence[int] | None = None, threshold: float | None = None):
+        """(label, p_content) for each line of one page."""
+        page = Page("page", list(lines), list(link_chars) if link_chars is not None else None)
+        return self.predict_pages([page], threshold)[0]
+
+
+class Predictor(PredictsPages):
+    """A trained model's prediction from its arrays (see the module docstring).
+
+    >>> predictor = Predictor.load()            # the shipped model
+    >>> predictor.predict(["Home", "News", "A long sentence of article text, as it goes on."])
+    """
+
+    def __init__(
+        self, lexical: LinearStage, lexical_ngrams: tuple[int, int], names: LinearStage | None,
+        first_pass: TreeWalk, revise: TreeWalk, threshold: float = DEFAULT_THRESHOLD,
+    ) -> None:
+        if first_pass.n_features != len(first_pass_columns()) or revise.n_features != len(revise_columns()):
+            raise ValueError("the tree stages' feature counts do not match this version's columns")
+        self.lexical = lexical
+        self.lexical_ngrams = lexical_ngrams
+        self.names = names
+        self.first_pass = first_pass
+        self.revise = revise
+        self.threshold = threshold
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Predictor:
+        """The model saved at ``path`` (default: the shipped one), from its arrays file; a
+        one-line ModelError names the file and the problem."""
+        path, arrays = load_arrays(path, revise_columns())
+        try:
+            return cls.from_arrays(arrays)
+        except (KeyError, ValueError, TypeError) as error:
+            raise ModelError(f"{path}: its arrays file does not hold a model of this version ({error}); retrain it with `boilerline train`") from None
+
+    # ----- arrays ---------------------------------------------------------------------------
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Everything prediction needs, as named arrays (``from_arrays`` reads them back)."""
+        arrays = {
+            "layout": np.array(ARRAYS_LAYOUT), "threshold": np.array(self.threshold),
+            "lexical_coef": self.lexical.coef, "lexical_intercept": np.array(self.lexical.intercept),
+            "lexical_ngrams": np.array(self.lexical_ngrams),
+        }
+        if self.names is not None:
+            arrays |= {"names_coef": self.names.coef, "names_intercept": np.array(self.names.intercept)}
+        for stage, walk in (("first_pass", self.first_pass), ("revise", self.revise)):
+            arrays |= {f"{stage}_{name}": values for name, values in walk.nodes().items()}
+            arrays |= {f"{stage}_baseline": np.array(walk.baseline)}
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays) -> Predictor:
+        if int(arrays["layout"]) != ARRAYS_LAYOUT:
+            raise ValueError(f"layout {int(arrays['layout'])}, this version reads {ARRAYS_LAYOUT}")
+        ngrams = tuple(int(n) for n in arrays["lexical_ngrams"])
+        if len(ngrams) != 2 or not 1 <= ngrams[0] <= min(3, ngrams[1]):
+            raise ValueError(f"n-gram lengths {ngrams} are not supported")
+        lexical = _linear_stage(arrays, "lexical")
+        names = _linear_stage(arrays, "names") if "names_coef" in arrays else None
+        walks = [
+            TreeWalk({name: arrays[f"{stage}_{name}"] for name in NODE_ARRAYS}, n_features, float(arrays[f"{stage}_baseline"]))
+            for stage, n_features in (("first_pass", len(first_pass_columns())), ("revise", len(revise_columns())))
+        ]
+        return cls(lexical, ngrams, names, *walks, threshold=float(arrays["threshold"]))
+
+    # ----- predicting -------------------------------------------------------------------------
+    def predict_table(self, table: pd.DataFrame) -> pd.DataFrame:
+        """Add ``lex_score``, ``name_score``, ``p_first`` and ``p_content`` to a feature table; return it."""
+        rows = table["is_blank"].to_numpy() == 0
+        for column in ("lex_score", "p_first", "p_content"):
+            table[column] = np.nan
+        if not rows.any():
+            return table
+        table.loc[rows, "lex_score"] = self.lexical_scores(table["text_key"].to_numpy()[rows])
+        add_lexical_context(table)
+        table["name_score"] = np.nan
+        named = rows & (table["has_structure"].to_numpy() == 1)
+        if named.any() and self.names is not None:
+            table.loc[named, "name_score"] = self.name_scores(table[NAMES_COLUMN].to_numpy()[named])
+        add_name_context(table)
+        table.loc[rows, "p_first"] = self.first_pass.predict_proba(feature_matrix(table.loc[rows], first_pass_columns()))
+        add_first_pass_context(table)
+        table.loc[rows, "p_content"] = self.revise.predict_proba(feature_matrix(table.loc[rows], revise_columns()))
+        return table
+
+    def lexical_scores(self, keys: np.ndarray) -> np.ndarray:
+        """The lexical model's decision per line key; each distinct key is scored once."""
+        key_ids, distinct = lexical_inputs(keys, self.lexical_ngrams, len(self.lexical.coef))
+        return self.lexical.decision(distinct)[key_ids]
+
+    def name_scores(self, names: np.ndarray) -> np.ndarray:
+        """The names model's decision per line; each distinct class/id text is scored once."""
+        name_ids, distinct = name_inputs(names, len(self.names.coef))
+        return self.names.decision(distinct)[name_ids]
+
+
+def _linear_stage(arrays, name: str) -> LinearStage:
+    coef = np.ascontiguousarray(arrays[f"{name}_coef"], dtype=np.float64)
+    if coef.ndim != 1 or not len(coef):
+        raise ValueError(f"{name} weights of shape {coef.shape}")
+    return LinearStage(coef, float(arrays[f"{name}_intercept"]))
+
+
+def lexical_inputs(keys, ngram_range: tuple[int, int], n_features: int) -> tuple[np.ndarray, HashedWords]:
+    """The lexical model's input, each distinct line key hashed once (menus, footers and
+    blank lines repeat across a site's pages): each line's distinct key, and those keys hashed."""
+    key_ids, distinct_keys = pd.factorize(np.asarray(keys, dtype=object))
+    return key_ids, hashed_ngrams([lexical_document(key) for key in distinct_keys], ngram_range, n_features)
+
+
+def name_inputs(names, n_features: int) -> tuple[np.ndarray, HashedWords]:
+    """The names model's input, each distinct class/id text hashed once, as ``lexical_inputs``."""
+    name_ids, distinct_names = pd.factorize(np.asarray(names, dtype=object))
+    return name_ids, hashed_words([name_words(name) for name in distinct_names], NAME_WORD_PATTERN, n_features)
+
+
+def lexical_document(key: str) -> str:
+    """The lexical model's input for a line key: digits collapse to 0 (a date or count is the
+    same signal whatever its value), and the opening words come again marked with ``§``, so
+    that the n-grams also say how a line begins ("read more: ...", "by ...", "المصدر: ...").
+    The opening words are the first three: a key has one space between words, none at the ends.
+    """
+    text = key.translate(_DIGITS) if _NONZERO_DIGIT.search(key) else key
+    opening = " ".join("§" + word for word in text.split(" ", 3)[:3]) if text else ""
+    return text + " " + opening
+
+
+def name_words(names: str) -> str:
+    """Class and id text with camelCase words apart, lowercased."""
+    return _CAMEL_CASE.sub(r"\1 \2", names).lower()
+
+
+def feature_matrix(table: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """The float32 matrix of ``columns``. Missing values (no link information, no neighbour)
+    become -1, below every real value (all features are >= 0 except lexical scores, whose
+    missing neighbours sit at page edges); scikit-learn's tree binning fails on a column that
+    is NaN throughout, as in text-only data."""
+    return np.nan_to_num(table[columns].to_numpy(dtype=np.float32), nan=-1.0)
+
+
+def labels_of(probabilities, threshold: float) -> list[str | None]:
+    """content / chrome per p(content) at ``threshold``; None where it is NaN (blank lines)."""
+    return [None if np.isnan(p) else (CONTENT if p >= threshold else CHROME) for p in probabilities]
+
+
+def add_lexical_context(table: pd.DataFrame) -> None:
+    add_neighbour_columns(table, ["lex_score"], LEXICAL_OFFSETS)
+    add_window_means(table, ["lex_score"], half_width=3)
+
+
+def add_name_context(table: pd.DataFrame) -> None:
+    add_neighbour_columns(table, ["name_score"], NAME_OFFSETS)
+
+
+def add_first_pass_context(table: pd.DataFrame) -> None:
+    add_neighbour_columns(table, ["p_first"], FIRST_PASS_OFFSETS)
+    add_window_means(table, ["p_first"], half_width=3)
+    add_window_means(table, ["p_first"], half_width=10, suffix="_wide")
+    nonblank = table["is_blank"] == 0
+    table["page_p_first_mean"] = table["p_first"].where(nonblank).groupby(table["page_no"]).transform("mean")
+    block_id = table["is_blank"].groupby(table["page_no"]).cumsum()
+    table["block_p_first_mean"] = table["p_first"].where(nonblank).groupby([table["page_no"], block_id]).transform("mean")
