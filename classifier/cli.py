@@ -32,7 +32,7 @@ from classifier.page import Page
 from classifier.persistence import ModelError
 from classifier.pipeline import (
     DEFAULT_BATCH_PAGES, ClassifyOptions, ReadOptions, Summary, classify_stream, dask_client, error_lines, loaded_model,
-    plan_shards, run_shards,
+    plan_shards, rendered_stream, run_shards,
 )
 from classifier.site_counts import SiteCounts
 from classifier.spool import PageSpool
@@ -230,12 +230,14 @@ def predict(
 
 def _predict_stream(inputs, read, options, output_format, output, workers, count_sites, progress, errors_file) -> Summary:
     summary = Summary()
-    pages = read.pages(inputs, errors=summary.errors)
+    # HTML of WARC files comes unrendered, to be rendered in the worker processes.
+    pages = read.pages(inputs, errors=summary.errors, render=False)
     site_counts = None
     with (
         page_writer(output, output_format) as writer, _error_report(errors_file) as errors, PageSpool() as spool,
     ):
         if count_sites:  # pass one; pass two reads the pages back from the spool
+            pages = rendered_stream(pages, workers=workers, batch_pages=options.batch_pages)
             site_counts = SiteCounts.of_pages(errors.reporting(spool.keep(pages), summary)).pruned()
             pages = spool.pages()
         with _progress_bar(progress, unit=" pages") as bar:

@@ -20,6 +20,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Protocol, TextIO
@@ -34,6 +35,7 @@ from classifier.limits import Limits
 from classifier.page import Page
 from classifier.sniff import not_a_page
 from classifier.text import without_surrogates
+from classifier.unrendered import UnrenderedPage
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -54,20 +56,26 @@ class InputFormat(str, enum.Enum):
 def read_pages(
     inputs: Iterable[str], *, input_format: InputFormat = InputFormat.auto, text_field: str = "text",
     errors: list[InputError] | None = None, stdin: TextIO | None = None, skipped: Counter[str] | None = None,
-    limits: Limits = Limits(),
-) -> Iterator[Page]:
+    limits: Limits = Limits(), render: bool = True,
+) -> Iterator[Page | UnrenderedPage]:
     """Yield the pages of every input, each within ``limits`` (``classifier.limits``). A bad
     file or record raises InputError, or, when ``errors`` is given, is reported there while
     the good ones go on. ``skipped``, when given, counts the WARC records that are not
-    pages, by kind (``request``, ``response image/png``, ...)."""
-    pages = _pages_of_inputs(inputs, input_format, text_field, errors, stdin, skipped)
-    return (limits.apply(page) for page in pages)
+    pages, by kind (``request``, ``response image/png``, ...). With ``render=False`` the
+    HTML of WARC responses comes unrendered (``classifier.unrendered``), for the process
+    that classifies it to render."""
+    for item in _pages_of_inputs(inputs, input_format, text_field, errors, stdin, skipped):
+        if isinstance(item, UnrenderedPage):
+            item = replace(item, limits=limits)
+            yield item.render() if render else item
+        else:
+            yield limits.apply(item)
 
 
 def _pages_of_inputs(
     inputs: Iterable[str], input_format: InputFormat, text_field: str, errors: list[InputError] | None,
     stdin: TextIO | None, skipped: Counter[str] | None,
-) -> Iterator[Page]:
+) -> Iterator[Page | UnrenderedPage]:
     for name in inputs:
         try:
             if name == "-":
@@ -116,7 +124,7 @@ def _format_of(path: Path, input_format: InputFormat) -> InputFormat:
 
 def _read_file(
     path: Path, input_format: InputFormat, text_field: str, errors: list[InputError] | None, skipped: Counter[str] | None,
-) -> Iterator[Page]:
+) -> Iterator[Page | UnrenderedPage]:
     kind = _format_of(path, input_format)
     # The WARC and Parquet readers are imported when needed: pyarrow takes a while to import.
     if kind == InputFormat.warc:
@@ -163,7 +171,7 @@ def page_of_bytes(data: bytes, name: str, *, html: bool) -> Page:
 def _read_stream(
     handle: TextIO, name: str, input_format: InputFormat, text_field: str, errors: list[InputError] | None,
     skipped: Counter[str] | None = None,
-) -> Iterator[Page]:
+) -> Iterator[Page | UnrenderedPage]:
     """The pages of a stream (stdin): read as bytes when it has them, so that text and HTML
     are decoded as files are."""
     if input_format == InputFormat.parquet:

@@ -36,6 +36,7 @@ from classifier.labeled import InputError
 from classifier.limits import TRUNCATED, Limits
 from classifier.page import CONTENT, Page
 from classifier.site_counts import SiteCounts, merge_all
+from classifier.unrendered import UnrenderedPage, rendered
 
 # Pages featurized together: a batch bounds memory (about 1 KB of features per line), and
 # without site counts, repetition across a site's pages is counted within a batch only.
@@ -63,9 +64,12 @@ class ReadOptions:
     text_field: str = "text"
     limits: Limits = Limits()
 
-    def pages(self, inputs: Iterable[str], errors: list[InputError]) -> Iterator[Page]:
-        """The pages of ``inputs``; bad inputs and records go to ``errors``."""
-        return read_pages(inputs, input_format=self.input_format, text_field=self.text_field, errors=errors, limits=self.limits)
+    def pages(self, inputs: Iterable[str], errors: list[InputError], render: bool = True) -> Iterator[Page | UnrenderedPage]:
+        """The pages of ``inputs``; bad inputs and records go to ``errors``. With ``render=False``
+        HTML pages of WARC files may come unrendered (``classifier.unrendered``)."""
+        return read_pages(
+            inputs, input_format=self.input_format, text_field=self.text_field, errors=errors, limits=self.limits, render=render,
+        )
 
 
 @dataclass(frozen=True)
@@ -145,12 +149,16 @@ def loaded_model(model_path: Path | None, trust: bool):
         return LineClassifier.load(model_path, trust=trust).predictor()
 
 
-def classify_batch(pages: Sequence[Page], options: ClassifyOptions, site_counts: SiteCounts | None) -> list[Predictions]:
-    return loaded_model(options.model_path, options.trust_model).predict_pages(pages, options.threshold, site_counts=site_counts)
+def classify_batch(
+    items: Sequence[Page | UnrenderedPage], options: ClassifyOptions, site_counts: SiteCounts | None,
+) -> tuple[list[Page], list[Predictions]]:
+    """The batch's pages, rendered where they were not, and their predictions."""
+    pages = [rendered(item) for item in items]
+    return pages, loaded_model(options.model_path, options.trust_model).predict_pages(pages, options.threshold, site_counts=site_counts)
 
 
-def batches(pages: Iterable[Page], size: int) -> Iterator[list[Page]]:
-    batch: list[Page] = []
+def batches(pages: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
     for page in pages:
         batch.append(page)
         if len(batch) >= size:
@@ -161,27 +169,49 @@ def batches(pages: Iterable[Page], size: int) -> Iterator[list[Page]]:
 
 
 def classify_stream(
-    pages: Iterable[Page], options: ClassifyOptions, *, workers: int = 1, site_counts: SiteCounts | None = None,
+    items: Iterable[Page | UnrenderedPage], options: ClassifyOptions, *, workers: int = 1, site_counts: SiteCounts | None = None,
 ) -> Iterator[tuple[Page, Predictions]]:
-    """(page, predictions) for every page, in input order. With ``workers`` > 1 batches go to
-    worker processes, at most BATCHES_IN_FLIGHT_PER_WORKER per worker at a time; an input of
-    one batch is classified here (starting workers takes seconds)."""
-    in_batches = batches(pages, options.batch_pages)
+    """(page, predictions) for every page, in input order, unrendered pages rendered where
+    they are classified. With ``workers`` > 1 batches go to worker processes (``in_workers``);
+    an input of one batch is classified here (starting workers takes seconds)."""
+    in_batches = batches(items, options.batch_pages)
     first = list(itertools.islice(in_batches, 2))
     if workers <= 1 or len(first) < 2:
         for batch in itertools.chain(first, in_batches):
-            yield from zip(batch, classify_batch(batch, options, site_counts))
+            yield from zip(*classify_batch(batch, options, site_counts))
         return
     with process_pool(workers, site_counts) as pool:
-        in_flight: deque = deque()
+        for batch, (pages, predictions) in in_workers(pool, workers, partial(_classify_in_worker, options=options), itertools.chain(first, in_batches)):
+            yield from zip(pages or batch, predictions)
+
+
+def rendered_stream(items: Iterable[Page | UnrenderedPage], *, workers: int = 1, batch_pages: int = DEFAULT_BATCH_PAGES) -> Iterator[Page]:
+    """Every item as a page, in input order, unrendered ones rendered: in worker processes
+    when ``workers`` > 1, so that reading HTML is spread over the cores like classifying it
+    (an input of one batch is rendered here)."""
+    in_batches = batches(items, batch_pages)
+    first = list(itertools.islice(in_batches, 2))
+    if workers <= 1 or len(first) < 2:
         for batch in itertools.chain(first, in_batches):
-            in_flight.append((batch, pool.submit(_classify_in_worker, batch, options)))
-            if len(in_flight) >= workers * BATCHES_IN_FLIGHT_PER_WORKER:
-                batch, future = in_flight.popleft()
-                yield from zip(batch, future.result())
-        while in_flight:
+            yield from map(rendered, batch)
+        return
+    with process_pool(workers) as pool:
+        for batch, pages in in_workers(pool, workers, _render_in_worker, itertools.chain(first, in_batches)):
+            yield from pages or batch
+
+
+def in_workers(pool: ProcessPoolExecutor, workers: int, function: Callable, in_batches: Iterable[list]) -> Iterator[tuple[list, object]]:
+    """(batch, ``function(batch)``) for every batch, in order, computed in ``pool``: at most
+    BATCHES_IN_FLIGHT_PER_WORKER per worker at a time, so memory stays a few batches."""
+    in_flight: deque = deque()
+    for batch in in_batches:
+        in_flight.append((batch, pool.submit(function, batch)))
+        if len(in_flight) >= workers * BATCHES_IN_FLIGHT_PER_WORKER:
             batch, future = in_flight.popleft()
-            yield from zip(batch, future.result())
+            yield batch, future.result()
+    while in_flight:
+        batch, future = in_flight.popleft()
+        yield batch, future.result()
 
 
 # A worker process's site counts, sent once when it starts rather than with every batch.
@@ -200,8 +230,26 @@ def _start_worker(site_counts: SiteCounts | None) -> None:
     threadpool_limits(1)
 
 
-def _classify_in_worker(pages: Sequence[Page], options: ClassifyOptions) -> list[Predictions]:
-    return classify_batch(pages, options, _worker_site_counts)
+def _classify_in_worker(items: Sequence[Page | UnrenderedPage], options: ClassifyOptions) -> tuple[list[Page] | None, list[Predictions]]:
+    """The predictions, and the pages rendered here (None when all came rendered: the caller
+    has them, and sending them back would cost as much as sending them)."""
+    pages, predictions = classify_batch(items, options, _worker_site_counts)
+    return (_for_return(pages) if any(isinstance(item, UnrenderedPage) for item in items) else None), predictions
+
+
+def _render_in_worker(items: Sequence[Page | UnrenderedPage]) -> list[Page] | None:
+    """The pages rendered here, or None when all came rendered (as ``_classify_in_worker``)."""
+    if not any(isinstance(item, UnrenderedPage) for item in items):
+        return None
+    return [rendered(item) for item in items]
+
+
+def _for_return(pages: list[Page]) -> list[Page]:
+    """Classified pages as the caller needs them back: without their structure, which only
+    the features read (and is the largest part of a rendered page)."""
+    for page in pages:
+        page.structure = None
+    return pages
 
 
 # ----- shards -------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from classifier.io import InputFormat, input_files, page_writer, read_pages
 from classifier.labeled import InputError
 from classifier.model import LineClassifier
 from classifier.page import Page
+from classifier.unrendered import UnrenderedPage
 from tests.paths import ROOT, SEEDS
 
 ARTICLE_HTML = (ROOT / "tests" / "fixtures" / "article.html").read_text(encoding="utf-8")
@@ -206,6 +207,47 @@ def test_arabic_pages_in_windows_1256_warc_responses_read_as_their_html(shared_d
     assert len(pages) == len(html_pages) > 20
     assert [page.extra.get("encoding") for page in pages] == ["cp1256"] * len(pages)
     assert [page.lines for page in pages] == [render_html(html)[0] for html in undeclared]
+
+
+def test_html_of_warc_responses_can_be_left_for_the_classifying_process_to_render(tmp_path):
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(per_record_gzip(crawl_records()))
+    unrendered = list(read_pages([str(path)], render=False))
+    assert [type(item) for item in unrendered] == [UnrenderedPage, UnrenderedPage]
+    def seen(page: Page) -> tuple:
+        return page.page_id, page.url, page.site, page.lines, page.link_chars, page.structure.tokens, page.extra
+
+    assert [seen(item.render()) for item in unrendered] == [seen(page) for page in read_pages([str(path)])]
+
+
+@pytest.mark.parametrize("sites", ["--count-sites", "--batch-sites"])
+def test_warc_html_rendered_in_two_workers_gives_the_output_of_one_process(shared_data, tmp_path, sites):
+    """Worker processes render the HTML of WARC responses (issue 15): the output is the same
+    bytes as one process's, windows-1256 pages and --max-lines cuts included."""
+    from typer.testing import CliRunner
+
+    from classifier.cli import app
+
+    with gzip.open(shared_data / "arabic.jsonl.gz", "rt", encoding="utf-8") as handle:
+        html_pages = [record["html"] for record in map(json.loads, handle) if record.get("html")][:24]
+    records = [
+        response(number, f"https://site{number % 3}.example/{number}", html.encode("cp1256", errors="xmlcharrefreplace"), "text/html")
+        for number, html in enumerate(html_pages)
+    ]
+    path = tmp_path / "arabic.warc.gz"
+    path.write_bytes(per_record_gzip(crawl_records() + records))
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"out-{workers}.jsonl"
+        args = ["predict", str(path), "-o", str(out), "--workers", workers, "--batch-pages", "4", "--max-lines", "60", sites]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    written = [json.loads(line) for line in outputs[0].decode("utf-8").splitlines()]
+    assert len(written) == 2 + len(html_pages)
+    assert sum(record.get("encoding") == "cp1256" for record in written) > 10
+    assert sum("truncated" in record for record in written) > 0
 
 
 # ----- Parquet in ----------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """WARC and WET files -> pages, one record at a time (FastWARC).
 
 A WET ``conversion`` record (text a crawler extracted) becomes a text page; a WARC
-``response`` record with an HTML body becomes a page rendered like an HTML file, its bytes
-decoded by ``classifier.encoding``. Every other record (warcinfo, request, metadata, a
+``response`` record with an HTML body becomes an ``UnrenderedPage``, rendered like an HTML
+file by whoever classifies it (``classifier.unrendered``). Every other record (warcinfo, request, metadata, a
 response that is not HTML) is skipped. A page's id is its WARC-Record-ID, its url the
 WARC-Target-URI.
 
@@ -27,10 +27,9 @@ from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from classifier.encoding import UTF8, decode
 from classifier.formats.records import ENCODING, host_of, split_lines
-from classifier.html import render_html
 from classifier.labeled import InputError, Location
 from classifier.page import Page
-from classifier.structure import LineStructure
+from classifier.unrendered import UnrenderedPage
 
 # Media types of responses read as HTML (the HTTP Content-Type without its parameters).
 HTML_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -48,7 +47,9 @@ class _UnreadableRecord(Exception):
     """A record whose HTTP headers cannot be parsed: the records after it can still be read."""
 
 
-def read_warc_pages(path: Path, errors: list[InputError] | None = None, skipped: Counter[str] | None = None) -> Iterator[Page]:
+def read_warc_pages(
+    path: Path, errors: list[InputError] | None = None, skipped: Counter[str] | None = None,
+) -> Iterator[Page | UnrenderedPage]:
     """The pages of a WARC or WET file; see ``pages_of_warc``."""
     try:
         handle = open(path, "rb")
@@ -60,8 +61,9 @@ def read_warc_pages(path: Path, errors: list[InputError] | None = None, skipped:
 
 def pages_of_warc(
     raw: BinaryIO, name: str, errors: list[InputError] | None = None, skipped: Counter[str] | None = None,
-) -> Iterator[Page]:
-    """The pages of a WARC/WET byte stream (a file, or stdin), ``name`` naming it in messages.
+) -> Iterator[Page | UnrenderedPage]:
+    """The pages of a WARC/WET byte stream (a file, or stdin), ``name`` naming it in messages:
+    text pages of WET records, unrendered pages of HTML responses.
 
     A cut or corrupt stream raises InputError after the pages before the damage. A record
     whose HTTP headers cannot be parsed raises it too, or, when ``errors`` is given, is
@@ -146,7 +148,7 @@ class _CheckedStream:
         return None
 
 
-def _page_of_record(record: WarcRecord) -> Page | None:
+def _page_of_record(record: WarcRecord) -> Page | UnrenderedPage | None:
     """The page of a WET conversion or HTML response record, else None; the record's block is
     read to its end either way, to notice a cut."""
     if not (record.headers.get("Content-Length") or "").strip().isdigit():
@@ -158,11 +160,15 @@ def _page_of_record(record: WarcRecord) -> Page | None:
         except OSError as error:
             raise _UnreadableRecord(f"unreadable HTTP headers ({error})") from None
         if (record.http_content_type or "").lower() in HTML_MEDIA_TYPES:
-            text, encoding = decode(_read_block(record), html=True)
-            return _page(record, *render_html(text), encoding=encoding)
+            url = _target_uri(record)
+            return UnrenderedPage(str(record.record_id), _read_block(record), url, host_of(url))
     elif record_type == WarcRecordType.conversion:
         text, encoding = decode(_read_block(record))
-        return _page(record, split_lines(text), encoding=encoding)
+        url = _target_uri(record)
+        page = Page(str(record.record_id), split_lines(text), site=host_of(url), url=url)
+        if encoding != UTF8:
+            page.extra[ENCODING] = encoding
+        return page
     expected = record.content_length
     _check_complete(record, expected, record.reader.consume())
     return None
@@ -181,15 +187,8 @@ def _check_complete(record: WarcRecord, expected: int, n_read: int) -> None:
         raise _BadRecord(f"truncated: record {record.record_id} is cut short")
 
 
-def _page(
-    record: WarcRecord, lines: list[str], link_chars: list[int] | None = None, structure: LineStructure | None = None,
-    *, encoding: str,
-) -> Page:
-    url = record.headers.get("WARC-Target-URI") or None
-    page = Page(str(record.record_id), lines, link_chars, structure, site=host_of(url), url=url)
-    if encoding != UTF8:
-        page.extra[ENCODING] = encoding
-    return page
+def _target_uri(record: WarcRecord) -> str | None:
+    return record.headers.get("WARC-Target-URI") or None
 
 
 def _skip_reason(record: WarcRecord) -> str:
