@@ -194,8 +194,11 @@ def main() -> None:
             seconds, peak, _ = timed(predict_command(big_input, folder / "big.jsonl.gz", 1), {"OMP_NUM_THREADS": "1"})
             row(f"boilerline text, 1 worker, {big_lines / 1e6:.1f}M lines", seconds, len(big), big_lines, 1, peak)
     trafilatura = pages_per_second[EXTRACTORS["trafilatura"]]
-    for name in ("boilerline html, 1 worker(s)", EXTRACTORS["render"]):
+    for name in ("boilerline text, 1 worker(s)", "boilerline html, 1 worker(s)", EXTRACTORS["render"]):
         print(f"{name}: {pages_per_second[name] / trafilatura:.2f}x trafilatura's pages/s")
+    for mode in ("text", "html"):
+        one, two = (pages_per_second[f"boilerline {mode}, {workers} worker(s)"] for workers in (1, 2))
+        print(f"boilerline {mode}: 2 workers {two / one:.2f}x 1 worker's pages/s")
 
 
 if __name__ == "__main__":

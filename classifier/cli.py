@@ -31,11 +31,9 @@ from classifier.limits import DEFAULT_MAX_LINE_CHARS, DEFAULT_MAX_LINES, Limits
 from classifier.page import Page
 from classifier.persistence import ModelError
 from classifier.pipeline import (
-    DEFAULT_BATCH_PAGES, ClassifyOptions, ReadOptions, Summary, classify_stream, dask_client, error_lines, loaded_model,
-    plan_shards, rendered_stream, run_shards,
+    DEFAULT_BATCH_PAGES, ClassifyOptions, ReadOptions, Summary, classify_counted_stream, classify_stream, dask_client,
+    error_lines, loaded_model, plan_shards, run_shards,
 )
-from classifier.site_counts import SiteCounts
-from classifier.spool import PageSpool
 
 # Exit codes: 1 the run failed (nothing written), 2 a bad model or command line, 3 some inputs
 # or records were rejected while the rest were written (unless --skip-errors).
@@ -232,16 +230,11 @@ def _predict_stream(inputs, read, options, output_format, output, workers, count
     summary = Summary()
     # HTML of WARC files comes unrendered, to be rendered in the worker processes.
     pages = read.pages(inputs, errors=summary.errors, render=False)
-    site_counts = None
-    with (
-        page_writer(output, output_format) as writer, _error_report(errors_file) as errors, PageSpool() as spool,
-    ):
-        if count_sites:  # pass one; pass two reads the pages back from the spool
-            pages = rendered_stream(pages, workers=workers, batch_pages=options.batch_pages)
-            site_counts = SiteCounts.of_pages(errors.reporting(spool.keep(pages), summary)).pruned()
-            pages = spool.pages()
+    with page_writer(output, output_format) as writer, _error_report(errors_file) as errors:
+        pages = errors.reporting(pages, summary)
+        classified = classify_counted_stream(pages, options, workers=workers) if count_sites else classify_stream(pages, options, workers=workers)
         with _progress_bar(progress, unit=" pages") as bar:
-            for page, predictions in classify_stream(pages, options, workers=workers, site_counts=site_counts):
+            for page, predictions in classified:
                 _note_reading(page, read.limits)
                 writer.write(page, predictions)
                 summary.add(page, predictions)

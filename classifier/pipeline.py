@@ -19,6 +19,8 @@ from __future__ import annotations
 import itertools
 import json
 import multiprocessing
+import pickle
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -36,6 +38,7 @@ from classifier.labeled import InputError
 from classifier.limits import TRUNCATED, Limits
 from classifier.page import CONTENT, Page
 from classifier.site_counts import SiteCounts, merge_all
+from classifier.spool import PageSpool, pack, unpack
 from classifier.unrendered import UnrenderedPage, rendered
 
 # Pages featurized together: a batch bounds memory (about 1 KB of features per line), and
@@ -185,19 +188,43 @@ def classify_stream(
             yield from zip(pages or batch, predictions)
 
 
-def rendered_stream(items: Iterable[Page | UnrenderedPage], *, workers: int = 1, batch_pages: int = DEFAULT_BATCH_PAGES) -> Iterator[Page]:
-    """Every item as a page, in input order, unrendered ones rendered: in worker processes
-    when ``workers`` > 1, so that reading HTML is spread over the cores like classifying it
-    (an input of one batch is rendered here)."""
-    in_batches = batches(items, batch_pages)
+def classify_counted_stream(
+    items: Iterable[Page | UnrenderedPage], options: ClassifyOptions, *, workers: int = 1,
+) -> Iterator[tuple[Page, Predictions]]:
+    """(page, predictions) for every page, in input order, with site repetition counted over
+    the whole stream: pass one renders each batch, counts its sites' lines and keeps it, packed,
+    in a spool (``classifier.spool``); pass two classifies the kept batches with the merged
+    counts. With ``workers`` > 1 both passes run in one pool of worker processes, started as
+    soon as the input has two batches, so that the workers load the model while it is read
+    (an input of one batch is classified here)."""
+    in_batches = batches(items, options.batch_pages)
     first = list(itertools.islice(in_batches, 2))
-    if workers <= 1 or len(first) < 2:
-        for batch in itertools.chain(first, in_batches):
-            yield from map(rendered, batch)
-        return
-    with process_pool(workers) as pool:
-        for batch, pages in in_workers(pool, workers, _render_in_worker, itertools.chain(first, in_batches)):
-            yield from pages or batch
+    in_batches = itertools.chain(first, in_batches)
+    with PageSpool() as spool, tempfile.TemporaryDirectory(prefix="boilerline-counts-") as folder:
+        if workers <= 1 or len(first) < 2:
+            counts = merge_all(_keep_and_count(batch, spool) for batch in in_batches)
+            for block in spool.blocks():
+                yield from zip(*classify_batch(unpack(block), options, counts))
+            return
+        with process_pool(workers) as pool:
+            for _ in range(workers):
+                pool.submit(loaded_model, options.model_path, options.trust_model)
+            parts = []
+            for _, (block, part) in in_workers(pool, workers, _count_in_worker, in_batches):
+                spool.write(block)
+                parts.append(part)
+            # The counts go to the workers once, as a file each loads on its first batch.
+            counts_path = Path(folder) / "site-counts.pickle"
+            counts_path.write_bytes(pickle.dumps(merge_all(parts), protocol=pickle.HIGHEST_PROTOCOL))
+            classify = partial(_classify_block_in_worker, options=options, counts_path=counts_path)
+            for block, predictions in in_workers(pool, workers, classify, spool.blocks()):
+                yield from zip(unpack(block), predictions)
+
+
+def _keep_and_count(batch: Sequence[Page | UnrenderedPage], spool: PageSpool) -> SiteCounts:
+    block, counts = _count_in_worker(batch)
+    spool.write(block)
+    return counts
 
 
 def in_workers(pool: ProcessPoolExecutor, workers: int, function: Callable, in_batches: Iterable[list]) -> Iterator[tuple[list, object]]:
@@ -237,11 +264,20 @@ def _classify_in_worker(items: Sequence[Page | UnrenderedPage], options: Classif
     return (_for_return(pages) if any(isinstance(item, UnrenderedPage) for item in items) else None), predictions
 
 
-def _render_in_worker(items: Sequence[Page | UnrenderedPage]) -> list[Page] | None:
-    """The pages rendered here, or None when all came rendered (as ``_classify_in_worker``)."""
-    if not any(isinstance(item, UnrenderedPage) for item in items):
-        return None
-    return [rendered(item) for item in items]
+def _count_in_worker(items: Sequence[Page | UnrenderedPage]) -> tuple[bytes, SiteCounts]:
+    """Pass one for a batch: its pages rendered and packed for the spool, and their site counts."""
+    pages = [rendered(item) for item in items]
+    return pack(pages), SiteCounts.of_pages(pages)
+
+
+def _classify_block_in_worker(block: bytes, options: ClassifyOptions, counts_path: Path) -> list[Predictions]:
+    """Pass two for a spooled batch; the counts are read from their file once per worker."""
+    return classify_batch(unpack(block), options, _site_counts_from(counts_path))[1]
+
+
+@lru_cache(maxsize=1)
+def _site_counts_from(path: Path) -> SiteCounts:
+    return pickle.loads(path.read_bytes())  # written by this run (classify_counted_stream)
 
 
 def _for_return(pages: list[Page]) -> list[Page]:

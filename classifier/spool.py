@@ -1,11 +1,13 @@
 """Pages kept on disk between the two passes over one stream of input.
 
 The first pass (site counts) reads every page; without a spool the second pass would read
-the input again, and for HTML reading is mostly rendering, as costly as classifying. The
-spool holds each page as the first pass saw it (lines, link counts, ids, notes) in an
-unnamed temporary file, compressed, and gives the pages back in order. It takes about the
-size of the rendered text, compressed, in the temporary folder (``$TMPDIR``); one file per
-input (``--output-dir``) needs no spool, as each shard is read again on its own.
+the input again, and for HTML reading is mostly rendering. The spool holds the pages as the
+first pass saw them (lines, link counts, structure, ids, notes) in blocks, each a batch of
+pages pickled and compressed (``pack``), in an unnamed temporary file, and gives the blocks
+back in order. A block is packed where its pages were rendered (a worker process) and sent
+to the process that classifies it as it is, so the reading process only copies bytes. It
+takes about the size of the rendered text, compressed, in the temporary folder (``$TMPDIR``);
+one file per input (``--output-dir``) needs no spool, as each shard is read again on its own.
 """
 
 from __future__ import annotations
@@ -13,21 +15,28 @@ from __future__ import annotations
 import pickle
 import tempfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from typing import IO
 
 from classifier.page import Page
 
-# Pages pickled and compressed together: enough text for zlib to find repetition, few
-# enough that a block is small in memory.
-PAGES_PER_BLOCK = 64
 # zlib's fastest level: the spool must cost far less than the rendering it saves.
 COMPRESSION_LEVEL = 1
 _LENGTH_BYTES = 8
 
 
+def pack(pages: Sequence[Page]) -> bytes:
+    """Pages as one block of bytes (``unpack`` gives them back)."""
+    return zlib.compress(pickle.dumps(list(pages), protocol=pickle.HIGHEST_PROTOCOL), COMPRESSION_LEVEL)
+
+
+def unpack(block: bytes) -> list[Page]:
+    """The pages of a block ``pack`` made in this run (the spool's own file: a pickle)."""
+    return pickle.loads(zlib.decompress(block))
+
+
 class PageSpool:
-    """Write pages with ``keep`` (a pass-through generator), then read them with ``pages``."""
+    """Write blocks with ``write``, then read them back in order with ``blocks``."""
 
     def __init__(self) -> None:
         self._file: IO[bytes] | None = None  # made by the first write: a run that keeps nothing makes none
@@ -39,30 +48,16 @@ class PageSpool:
         if self._file is not None:
             self._file.close()
 
-    def keep(self, pages: Iterable[Page]) -> Iterator[Page]:
-        """Each page of ``pages``, written to the spool as it passes."""
-        block: list[Page] = []
-        for page in pages:
-            block.append(page)
-            if len(block) >= PAGES_PER_BLOCK:
-                self._write(block)
-                block = []
-            yield page
-        if block:
-            self._write(block)
+    def write(self, block: bytes) -> None:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="boilerline-spool-")
+        self._file.write(len(block).to_bytes(_LENGTH_BYTES, "little"))
+        self._file.write(block)
 
-    def pages(self) -> Iterator[Page]:
-        """The kept pages, in the order they were kept."""
+    def blocks(self) -> Iterator[bytes]:
+        """The blocks written, in the order they were written (from the start at each call)."""
         if self._file is None:
             return
         self._file.seek(0)
         while length_bytes := self._file.read(_LENGTH_BYTES):
-            block = zlib.decompress(self._file.read(int.from_bytes(length_bytes, "little")))
-            yield from pickle.loads(block)
-
-    def _write(self, block: list[Page]) -> None:
-        if self._file is None:
-            self._file = tempfile.TemporaryFile(prefix="boilerline-spool-")
-        data = zlib.compress(pickle.dumps(block, protocol=pickle.HIGHEST_PROTOCOL), COMPRESSION_LEVEL)
-        self._file.write(len(data).to_bytes(_LENGTH_BYTES, "little"))
-        self._file.write(data)
+            yield self._file.read(int.from_bytes(length_bytes, "little"))
