@@ -1,16 +1,15 @@
-"""langdetect's algorithm replayed with numpy over a batch of texts, to the bit.
+"""langdetect's algorithm replayed in compiled code over a batch of texts, to the bit.
 
 Languages are guessed with langdetect's profiles and algorithm, seeded as langdetect's
-``DetectorFactory.seed = 0`` would seed it. The algorithm is replayed here with numpy because
-langdetect's per-character and per-language Python loops took most of featurization time; the
-replay gives bit-identical probabilities, so the same answers (the shipped model was trained on
-them). ``tests/test_speed_equivalence.py`` compares the two.
+``DetectorFactory.seed = 0`` would seed it. The algorithm is replayed by ``_langdetect.pyx``
+because langdetect's per-character and per-language Python loops took most of featurization
+time; the replay gives bit-identical probabilities, so the same answers (the shipped model was
+trained on them). ``tests/test_speed_equivalence.py`` compares the two.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import random
 import re
 import threading
@@ -25,6 +24,7 @@ from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.utils.ngram import NGram
 
+from classifier._langdetect import NgramIndex, language_probabilities, ngram_rows
 from classifier.atomic import atomic_output
 from classifier.cache_dir import resolve_cache_dir
 from classifier.text import CodePointTable, code_points
@@ -35,9 +35,6 @@ MAX_DETECT_CHARS = 1000
 LANGDETECT_SEED = 0
 # Bumped when the cached profiles' arrays change meaning or layout.
 _PROFILE_CACHE_LAYOUT = 2
-# langdetect's detector parameters (langdetect.detector.Detector).
-N_TRIALS = 7
-CONVERGENCE_CHECK_INTERVAL = 5
 
 _SPACE_RUNS = re.compile(" {2,}")
 # langdetect counts as Latin everything from "A" to "z" (brackets and "_" included), and as
@@ -54,7 +51,7 @@ def detect_batch(texts: Sequence[str]) -> list[str | None]:
     candidates = [i for i, text in enumerate(texts) if text.strip()]
     profiles = _profiles()
     rows, n_rows = _ngram_rows([_cleaned(texts[i]) for i in candidates], profiles)
-    probs = _Detections(rows, n_rows[n_rows > 0], profiles.probabilities).run()
+    probs = _language_probabilities(rows, n_rows[n_rows > 0], profiles.probabilities)
     languages: list[str | None] = [None] * len(texts)
     for i, language_probs in zip(np.array(candidates, dtype=np.int64)[n_rows > 0].tolist(), probs):
         languages[i] = _most_probable(profiles.languages, language_probs)
@@ -146,119 +143,47 @@ def _cleaned(text: str) -> str:
 
 
 _NGRAM_CHARS = CodePointTable(lambda char: ord(NGram.normalize(char)), np.uint32)
-_UPPER = CodePointTable(str.isupper, bool)
-_SPACE = ord(" ")
+_UPPER = CodePointTable(str.isupper, np.uint8)
+# The generator's words given to the trials at first: a text needs a few thousand (7 trials of
+# at most 1,001 draws each, most taking one word), so more are rarely asked for.
+_FIRST_WORDS = 1 << 16
 
 
 def _ngram_rows(texts: list[str], profiles: _Profiles) -> tuple[np.ndarray, np.ndarray]:
     """The profile rows of the n-grams langdetect extracts from each text, in its order (all
-    texts' rows one after the other), and how many each text has.
-
-    langdetect normalizes each character (``NGram.normalize``) and keeps a window of the last
-    three, reset to a space at each word start; after each character it takes the 1-, 2- and
-    3-grams ending there. On the text with a space put before it, these are the substrings
-    ending at each character, except that: a space right after a space adds nothing (nor does
-    the space put first); a space is no 1-gram; a 3-gram has no space in its middle (the
-    window was reset there); no n-gram ends on a capital that follows a capital
-    (``NGram.capitalword``); and only n-grams of the profiles count.
-    """
+    texts' rows one after the other), and how many each text has: langdetect normalizes each
+    character (``NGram.normalize``), then ``_langdetect.ngram_rows`` takes the n-grams."""
     lengths = np.array([len(text) + 1 for text in texts], dtype=np.int64)
-    chars = _NGRAM_CHARS[code_points("".join(" " + text for text in texts))].astype(np.uint64)
-    text_of_char = np.repeat(np.arange(len(texts)), lengths)
-    position_in_text = np.arange(len(chars)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    space, upper = chars == _SPACE, _UPPER[chars]
-    before, space_before, upper_before = np.roll(chars, 1), np.roll(space, 1), np.roll(upper, 1)
-    two_before = np.roll(chars, 2)
-    adds = (position_in_text > 0) & ~(space & space_before) & ~(upper & upper_before)
-    unigrams = chars + 1  # keys as _ngram_key makes them
-    bigrams = ((before + 1) << 21) | unigrams
-    trigrams = ((two_before + 1) << 42) | bigrams
-    keys = np.column_stack([unigrams, bigrams, trigrams])
-    taken = np.column_stack([adds & ~space, adds, adds & (position_in_text > 1) & ~space_before])
-    rows = _profile_rows(keys, profiles)
-    taken &= rows >= 0
-    return rows[taken], np.bincount(np.broadcast_to(text_of_char[:, None], taken.shape)[taken], minlength=len(texts))
+    chars = _NGRAM_CHARS[code_points("".join(" " + text for text in texts))]
+    starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    return ngram_rows(chars, _UPPER[chars], starts, _ngram_index())
 
 
-def _profile_rows(keys: np.ndarray, profiles: _Profiles) -> np.ndarray:
-    """The profile row of each n-gram key, -1 where the profiles do not hold the n-gram."""
-    at = np.searchsorted(profiles.sorted_keys, keys).clip(max=len(profiles.sorted_keys) - 1)
-    return np.where(profiles.sorted_keys[at] == keys, profiles.rows_of_sorted_keys[at], -1)
+@lru_cache(maxsize=1)
+def _ngram_index() -> NgramIndex:
+    profiles = _profiles()
+    return NgramIndex(
+        np.ascontiguousarray(profiles.sorted_keys, dtype=np.uint64), np.ascontiguousarray(profiles.rows_of_sorted_keys, dtype=np.int64),
+    )
 
 
-class _Detections:
-    """langdetect's trials on many texts at once, each text with its own random draws.
-
-    A trial multiplies the language probabilities by ``alpha / BASE_FREQ + P(n-gram |
-    language)`` for each drawn n-gram, normalizing after the first update and then after
-    every 5th, until one language passes the convergence threshold or the iteration limit is
-    reached. Here a step applies one such block of updates to every text still running (a
-    trial's first block multiplies by 1 after its one update), so numpy works over all texts
-    together; the arithmetic of each text is langdetect's, in the same order.
-    """
-
-    def __init__(self, rows: np.ndarray, n_rows: np.ndarray, probabilities: np.ndarray):
-        """``rows``: the n-gram rows of all texts, one text after the other, ``n_rows`` of each."""
-        n_texts, n_languages = len(n_rows), probabilities.shape[1]
-        self.probabilities = probabilities
-        self.rows = rows
-        self.result = np.zeros((n_texts, n_languages))
-        # Per running text:
-        self.text = np.arange(n_texts)
-        self.row_offset = np.cumsum(n_rows) - n_rows
-        self.draws = _SeededDraws(n_rows)
-        self.trial = np.zeros(n_texts, dtype=np.int64)
-        self.updates = np.zeros(n_texts, dtype=np.int64)
-        self.weight = np.zeros(n_texts)
-        self.prob = np.zeros((n_texts, n_languages))
-        self.language_probs = np.zeros((n_texts, n_languages))
-
-    def run(self) -> np.ndarray:
-        self._start_trials(np.arange(len(self.text)))
-        while len(self.text):
-            self._step()
-        return self.result
-
-    def _start_trials(self, running: np.ndarray) -> None:
-        for i in running:
-            alpha = Detector.ALPHA_DEFAULT + self.draws.gauss(i) * Detector.ALPHA_WIDTH
-            self.weight[i] = alpha / Detector.BASE_FREQ
-        self.prob[running] = 1.0 / self.prob.shape[1]
-        self.updates[running] = 0
-
-    def _step(self) -> None:
-        first_block = self.updates == 0
-        block = np.where(first_block, 1, CONVERGENCE_CHECK_INTERVAL)
-        picks, ends = self.draws.next_choices(CONVERGENCE_CHECK_INTERVAL)
-        grams = self.rows[self.row_offset[:, None] + picks]
-        factors = self.weight[:, None, None] + self.probabilities[grams]
-        factors[first_block, 1:] = 1.0
-        for update in range(CONVERGENCE_CHECK_INTERVAL):
-            self.prob *= factors[:, update]
-        self.draws.position = ends[np.arange(len(ends)), block - 1]
-        self.updates += block
-        self.prob /= _sum_in_order(self.prob)[:, None]
-        ended = (self.prob.max(axis=1) > Detector.CONV_THRESHOLD) | (self.updates > Detector.ITERATION_LIMIT)
-        self.language_probs[ended] += self.prob[ended] / N_TRIALS
-        self.trial[ended] += 1
-        finished = self.trial == N_TRIALS
-        if finished.any():
-            self.result[self.text[finished]] = self.language_probs[finished]
-            self._keep(~finished)
-            ended = ended[~finished]
-        self._start_trials(np.flatnonzero(ended))
-
-    def _keep(self, running: np.ndarray) -> None:
-        for name in ("text", "row_offset", "trial", "updates", "weight", "prob", "language_probs"):
-            setattr(self, name, getattr(self, name)[running])
-        self.draws.keep(running)
-
-
-def _sum_in_order(rows: np.ndarray) -> np.ndarray:
-    """Each row's sum, adding left to right as langdetect's ``sum(prob)`` does on Python 3.11,
-    which the shipped model was trained with (numpy's ``sum`` adds pairwise, and Python 3.12's
-    ``sum`` compensates rounding: either can change the last bit)."""
-    return np.cumsum(rows, axis=1)[:, -1]
+def _language_probabilities(rows: np.ndarray, n_rows: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+    """langdetect's mean probabilities of 7 trials per text (texts of ``n_rows`` > 0 n-gram
+    rows, one after the other in ``rows``), each text drawing from a freshly seeded generator.
+    A text whose trials need more of the generator's words than were given is run again with
+    more."""
+    out = np.zeros((len(n_rows), probabilities.shape[1]))
+    offsets = np.concatenate([[0], np.cumsum(n_rows)]).astype(np.int64)
+    todo, n_words = np.arange(len(n_rows)), _FIRST_WORDS
+    while len(todo):
+        rows_of_todo = rows if len(todo) == len(n_rows) else np.concatenate([rows[offsets[t] : offsets[t + 1]] for t in todo])
+        todo_offsets = np.concatenate([[0], np.cumsum(n_rows[todo])]).astype(np.int64)
+        todo_out = np.zeros((len(todo), probabilities.shape[1]))
+        short = language_probabilities(rows_of_todo, todo_offsets, probabilities, _LANGDETECT_WORDS.first(n_words), todo_out)
+        done = np.setdiff1d(np.arange(len(todo)), short)
+        out[todo[done]] = todo_out[done]
+        todo, n_words = todo[short], 4 * n_words
+    return out
 
 
 def _most_probable(languages: tuple[str, ...], language_probs: np.ndarray) -> str:
@@ -280,65 +205,13 @@ class _MersenneWords:
         self._words = np.empty(0, dtype=np.uint32)
         self._lock = threading.Lock()
 
-    def read(self, start: int, count: int) -> np.ndarray:
+    def first(self, count: int) -> np.ndarray:
         with self._lock:
-            missing = start + count - len(self._words)
+            missing = count - len(self._words)
             if missing > 0:
-                n_new = max(missing, len(self._words), 4096)
-                new = self._generator.getrandbits(32 * n_new).to_bytes(4 * n_new, "little")
+                new = self._generator.getrandbits(32 * missing).to_bytes(4 * missing, "little")
                 self._words = np.concatenate([self._words, np.frombuffer(new, dtype="<u4")])
-            return self._words[start : start + count]
+            return self._words[:count]
 
 
 _LANGDETECT_WORDS = _MersenneWords(LANGDETECT_SEED)
-
-
-class _SeededDraws:
-    """The draws langdetect's detector makes on each text, replayed from the output words of
-    its freshly seeded ``random.Random``: ``gauss()`` per trial and ``choice(ngrams)`` per update.
-
-    As CPython draws them: ``random()`` takes 27 + 26 bits of two words; ``gauss()`` makes two
-    values from two ``random()`` and keeps the second for the next call; ``choice`` of n items
-    takes the top ``n.bit_length()`` bits of a word, and the next word while that is >= n.
-    """
-
-    def __init__(self, n_items: np.ndarray):
-        self.n_items = n_items
-        self.position = np.zeros(len(n_items), dtype=np.int64)
-        self._shift = np.array([32 - int(n).bit_length() for n in n_items], dtype=np.int64)
-        self._gauss_next = np.full(len(n_items), np.nan)  # NaN: none kept
-
-    def keep(self, running: np.ndarray) -> None:
-        self.n_items, self.position = self.n_items[running], self.position[running]
-        self._shift, self._gauss_next = self._shift[running], self._gauss_next[running]
-
-    def gauss(self, i: int) -> float:
-        z = self._gauss_next[i]
-        self._gauss_next[i] = np.nan
-        if np.isnan(z):
-            x2pi = self._random(i) * (2.0 * math.pi)
-            g2rad = math.sqrt(-2.0 * math.log(1.0 - self._random(i)))
-            z = math.cos(x2pi) * g2rad
-            self._gauss_next[i] = math.sin(x2pi) * g2rad
-        return float(z)
-
-    def _random(self, i: int) -> float:
-        high, low = _LANGDETECT_WORDS.read(int(self.position[i]), 2).tolist()
-        self.position[i] += 2
-        return ((high >> 5) * 67108864.0 + (low >> 6)) * (1.0 / 9007199254740992.0)
-
-    def next_choices(self, count: int) -> tuple[np.ndarray, np.ndarray]:
-        """The next ``count`` choices (indices) of every text, and the word position after
-        each; ``position`` is left for the caller to advance past the ones it uses."""
-        window = 4 * count
-        while True:
-            offsets = self.position[:, None] + np.arange(window)
-            words = _LANGDETECT_WORDS.read(0, int(offsets.max(initial=0)) + 1)[offsets]
-            candidates = words >> self._shift[:, None]
-            accepted = candidates < self.n_items[:, None]
-            if (accepted.sum(axis=1) >= count).all():
-                break
-            window *= 2
-        # The first `count` accepted columns of each row, in order.
-        columns = np.argsort(~accepted, axis=1, kind="stable")[:, :count]
-        return np.take_along_axis(candidates, columns, axis=1), self.position[:, None] + columns + 1

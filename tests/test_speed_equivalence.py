@@ -115,13 +115,22 @@ def replayed_probabilities(texts: list[str]) -> list[list[float] | None]:
     profiles = language_module._profiles()
     cleaned = [language_module._cleaned(text[: language_module.MAX_DETECT_CHARS]) for text in texts]
     rows, n_rows = language_module._ngram_rows(cleaned, profiles)
-    probabilities = iter(language_module._Detections(rows, n_rows[n_rows > 0], profiles.probabilities).run().tolist())
+    probabilities = iter(language_module._language_probabilities(rows, n_rows[n_rows > 0], profiles.probabilities).tolist())
     return [next(probabilities) if n else None for n in n_rows]
 
 
 def test_language_probabilities_are_langdetects_to_the_bit(seeded_langdetect, sample_pages):
     texts = EDGE_TEXTS + language_texts(sample_pages)
     assert replayed_probabilities(texts) == [langdetect_probabilities(seeded_langdetect, text) for text in texts]
+
+
+def test_texts_needing_more_random_words_are_run_again(seeded_langdetect, sample_pages, monkeypatch):
+    """The compiled trials are given a fixed number of the generator's words and say which
+    texts needed more; those are run again with more, to the same probabilities."""
+    texts = language_texts(sample_pages[:5])
+    expected = replayed_probabilities(texts)
+    monkeypatch.setattr(language_module, "_FIRST_WORDS", 64)
+    assert replayed_probabilities(texts) == expected
 
 
 def test_cached_profiles_are_langdetects(tmp_path, monkeypatch):
