@@ -246,9 +246,13 @@ _worker_site_counts: SiteCounts | None = None
 
 
 def process_pool(workers: int, site_counts: SiteCounts | None = None) -> ProcessPoolExecutor:
-    """Worker processes started fresh (spawn: forking a process whose OpenMP runtime has
-    threads can hang the child), each limited to one thread so N workers use N cores."""
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker, initargs=(site_counts,))
+    """Worker processes forked from a fork server, a fresh process (forking this one, whose
+    libraries may have started threads, can hang the child) that has imported the predictor
+    once, so that each worker starts without importing it again; each worker is limited to
+    one thread, so N workers use N cores."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["classifier.predictor"])
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(site_counts,))
 
 
 def _start_worker(site_counts: SiteCounts | None) -> None:
