@@ -123,13 +123,30 @@ def write_html_jsonl(pages: list[dict], path: Path) -> None:
 # Runs a command and prints its wall seconds and the peak RSS (KB) of the largest process it
 # started: a wrapper of its own per run, so no earlier run's peak is counted.
 MEASURE_SCRIPT = """
-import resource, subprocess, sys, time
+import subprocess, sys, time
+import psutil
 start = time.perf_counter()
-done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE)
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE)
+watched, peak = psutil.Process(process.pid), 0
+while process.poll() is None:
+    try:
+        tree = [watched, *watched.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        break
+    for member in tree:
+        try:
+            peak = max(peak, member.memory_info().rss)
+        except psutil.NoSuchProcess:
+            pass
+    time.sleep(0.05)
+output = process.stdout.read()
+process.wait()
 seconds = time.perf_counter() - start
-sys.stderr.write(done.stdout.decode())
-print(done.returncode, seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.stderr.write(output.decode())
+print(process.returncode, seconds, peak // 1024)
 """
+# Peak RSS is polled every 50 ms over the process and all its descendants (workers are
+# forked by a fork server, a child of the run that getrusage would not count).
 
 
 def timed(command: list[str], env: dict | None = None) -> tuple[float, float, str]:
