@@ -434,13 +434,20 @@ def _add_context_features(table: pd.DataFrame) -> None:
 
 
 def add_neighbour_columns(table: pd.DataFrame, columns: Sequence[str], offsets: Sequence[int]) -> None:
-    """Add ``{column}_prev{k}`` / ``{column}_next{k}``: the value on the k-th non-blank line away."""
-    nonblank = table[table["is_blank"] == 0]
-    shifted_by_page = nonblank.groupby("page_no")[list(columns)]
+    """Add ``{column}_prev{k}`` / ``{column}_next{k}``: the value on the k-th non-blank line away
+    in the same page (float; NaN past the page's ends and on blank lines). Pages are contiguous,
+    so the neighbour is found by position, without grouping."""
+    nonblank = np.flatnonzero(table["is_blank"].to_numpy() == 0)
+    page_nos = table["page_no"].to_numpy()[nonblank]
+    values = {name: table[name].to_numpy(dtype=np.float64)[nonblank] for name in columns}
     for offset in offsets:
-        shifted = shifted_by_page.shift(-offset)
+        source = np.arange(len(nonblank)) + offset
+        inside = (source >= 0) & (source < len(nonblank))
+        inside[inside] = page_nos[source[inside]] == page_nos[inside]
         for name in columns:
-            table[f"{name}_{offset_tag(offset)}"] = shifted[name]
+            shifted = np.full(len(table), np.nan)
+            shifted[nonblank[inside]] = values[name][source[inside]]
+            table[f"{name}_{offset_tag(offset)}"] = shifted
 
 
 def add_window_means(table: pd.DataFrame, columns: Sequence[str], half_width: int, suffix: str = "") -> None:
