@@ -451,21 +451,24 @@ def add_neighbour_columns(table: pd.DataFrame, columns: Sequence[str], offsets: 
 
 
 def add_window_means(table: pd.DataFrame, columns: Sequence[str], half_width: int, suffix: str = "") -> None:
-    """Add ``window_{column}_mean{suffix}``: mean over the non-blank lines within ``half_width``.
+    """Add ``window_{column}_mean{suffix}``: mean over the non-blank lines within ``half_width``
+    (NaN on blank lines).
 
     Computed with cumulative sums over the whole batch (pages are contiguous), not per group.
     """
-    nonblank = table[table["is_blank"] == 0]
-    page_nos = nonblank["page_no"].to_numpy()
+    nonblank = np.flatnonzero(table["is_blank"].to_numpy() == 0)
+    page_nos = table["page_no"].to_numpy()[nonblank]
     position = np.arange(len(page_nos))
     low = np.maximum(position - half_width, np.searchsorted(page_nos, page_nos, side="left"))
     high = np.minimum(position + half_width + 1, np.searchsorted(page_nos, page_nos, side="right"))
     for name in columns:
-        values = nonblank[name].to_numpy(dtype=float)
+        values = table[name].to_numpy(dtype=float)[nonblank]
         valid = ~np.isnan(values)
         sums = np.concatenate([[0.0], np.cumsum(np.where(valid, values, 0.0))])
         counts = np.concatenate([[0], np.cumsum(valid)])
         n_valid = counts[high] - counts[low]
         with np.errstate(invalid="ignore", divide="ignore"):
             means = np.where(n_valid > 0, (sums[high] - sums[low]) / n_valid, np.nan)
-        table[f"window_{name}_mean{suffix}"] = pd.Series(means, index=nonblank.index)
+        column = np.full(len(table), np.nan)
+        column[nonblank] = means
+        table[f"window_{name}_mean{suffix}"] = column

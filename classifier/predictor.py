@@ -178,9 +178,9 @@ class Predictor(PredictsPages):
         if named.any() and self.names is not None:
             table.loc[named, "name_score"] = self.name_scores(table[NAMES_COLUMN].to_numpy()[named])
         add_name_context(table)
-        table.loc[rows, "p_first"] = self.first_pass.predict_proba(feature_matrix(table.loc[rows], first_pass_columns()))
+        table.loc[rows, "p_first"] = self.first_pass.predict_proba(feature_matrix(table, first_pass_columns())[rows])
         add_first_pass_context(table)
-        table.loc[rows, "p_content"] = self.revise.predict_proba(feature_matrix(table.loc[rows], revise_columns()))
+        table.loc[rows, "p_content"] = self.revise.predict_proba(feature_matrix(table, revise_columns())[rows])
         return table
 
     def lexical_scores(self, keys: np.ndarray) -> np.ndarray:
