@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Protocol, TextIO
 
 from classifier.atomic import atomic_output
-from classifier.encoding import UTF8, decode
-from classifier.formats.records import ENCODING, Predictions, host_of, split_lines
+from classifier.encoding import decode
+from classifier.formats.records import Predictions, host_of, split_lines, with_encoding
 from classifier.formats.text import OutputFormat, TextPageWriter, text_output
 from classifier.html import render_html
 from classifier.labeled import InputError, Location, open_bytes, pages_of_jsonl
@@ -162,10 +162,7 @@ def page_of_bytes(data: bytes, name: str, *, html: bool) -> Page:
     kind = not_a_page(data, text)
     if kind is not None:
         raise InputError(name, f"looks like {kind}, not a text or HTML page")
-    page = Page(name, *render_html(text)) if html else Page(name, split_lines(text))
-    if encoding != UTF8:
-        page.extra[ENCODING] = encoding
-    return page
+    return with_encoding(Page(name, *render_html(text)) if html else Page(name, split_lines(text)), encoding)
 
 
 def _read_stream(

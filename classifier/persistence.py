@@ -6,8 +6,8 @@ without unpickling, so reading one runs no code and needs no trust. The metadata
 library versions, feature names, the training data digest, scores and both files' sha256.
 
 Loading the arrays checks their sha256 and the feature list. Loading the estimators reads the
-model file once, into memory, and checks those bytes before unpickling them: their sha256 must match the metadata (else the file is
-corrupted or was changed), the scikit-learn version and the feature list must match this
+model file once, into memory, and checks those bytes before unpickling them: their sha256
+must match the metadata (else the file is corrupted or was changed), the scikit-learn version and the feature list must match this
 code, and the model must be trusted, since unpickling a file runs code it names. Trusted
 are the shipped model, as trusted as the code beside it, and the models in the user's trust
 list (classifier/trust.py); ``trust=True`` loads another one and adds it to the list. Every

@@ -200,13 +200,13 @@ def classify_counted_stream(
     in_batches = batches(items, options.batch_pages)
     first = list(itertools.islice(in_batches, 2))
     in_batches = itertools.chain(first, in_batches)
-    with PageSpool() as spool, tempfile.TemporaryDirectory(prefix="boilerline-counts-") as folder:
+    with PageSpool() as spool:
         if workers <= 1 or len(first) < 2:
             counts = merge_all(_keep_and_count(batch, spool) for batch in in_batches)
             for block in spool.blocks():
                 yield from zip(*classify_batch(unpack(block), options, counts))
             return
-        with process_pool(workers) as pool:
+        with process_pool(workers) as pool, tempfile.TemporaryDirectory(prefix="boilerline-counts-") as folder:
             for _ in range(workers):
                 pool.submit(loaded_model, options.model_path, options.trust_model)
             parts = []

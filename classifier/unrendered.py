@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from classifier.encoding import UTF8, decode
-from classifier.formats.records import ENCODING
+from classifier.encoding import decode
+from classifier.formats.records import with_encoding
 from classifier.html import render_html
 from classifier.limits import Limits
 from classifier.page import Page
@@ -32,10 +32,7 @@ class UnrenderedPage:
         """The page as an HTML file is read: decoded by ``classifier.encoding`` (the encoding
         named in ``page.extra`` when not UTF-8), rendered, then cut to the limits."""
         text, encoding = decode(self.body, html=True)
-        page = Page(self.page_id, *render_html(text), site=self.site, url=self.url)
-        if encoding != UTF8:
-            page.extra[ENCODING] = encoding
-        return self.limits.apply(page)
+        return self.limits.apply(with_encoding(Page(self.page_id, *render_html(text), site=self.site, url=self.url), encoding))
 
 
 def rendered(item: Page | UnrenderedPage) -> Page:

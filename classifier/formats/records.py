@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from classifier.encoding import UTF8
 from classifier.limits import TRUNCATED
 from classifier.page import CONTENT, Page
 
@@ -19,6 +20,13 @@ ENCODING = "encoding"
 def split_lines(text: str) -> list[str]:
     """Lines of a text page: split on newlines only (not on U+2028 and friends), CRLF folded."""
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def with_encoding(page: Page, encoding: str) -> Page:
+    """``page``, its ``extra`` naming the encoding it was read in when that was not UTF-8."""
+    if encoding != UTF8:
+        page.extra[ENCODING] = encoding
+    return page
 
 
 def host_of(url: str | None) -> str | None:

@@ -2,8 +2,8 @@
 
 A WET ``conversion`` record (text a crawler extracted) becomes a text page; a WARC
 ``response`` record with an HTML body becomes an ``UnrenderedPage``, rendered like an HTML
-file by whoever classifies it (``classifier.unrendered``). Every other record (warcinfo, request, metadata, a
-response that is not HTML) is skipped. A page's id is its WARC-Record-ID, its url the
+file by whoever classifies it (``classifier.unrendered``). Every other record (warcinfo,
+request, metadata, a response that is not HTML) is skipped. A page's id is its WARC-Record-ID, its url the
 WARC-Target-URI.
 
 Files may be uncompressed or gzip-compressed (one member per record, as Common Crawl
@@ -25,8 +25,8 @@ from typing import BinaryIO
 
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
-from classifier.encoding import UTF8, decode
-from classifier.formats.records import ENCODING, host_of, split_lines
+from classifier.encoding import decode
+from classifier.formats.records import host_of, split_lines, with_encoding
 from classifier.labeled import InputError, Location
 from classifier.page import Page
 from classifier.unrendered import UnrenderedPage
@@ -165,10 +165,7 @@ def _page_of_record(record: WarcRecord) -> Page | UnrenderedPage | None:
     elif record_type == WarcRecordType.conversion:
         text, encoding = decode(_read_block(record))
         url = _target_uri(record)
-        page = Page(str(record.record_id), split_lines(text), site=host_of(url), url=url)
-        if encoding != UTF8:
-            page.extra[ENCODING] = encoding
-        return page
+        return with_encoding(Page(str(record.record_id), split_lines(text), site=host_of(url), url=url), encoding)
     expected = record.content_length
     _check_complete(record, expected, record.reader.consume())
     return None
