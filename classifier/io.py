@@ -27,7 +27,7 @@ from typing import Protocol, TextIO
 
 from classifier.atomic import atomic_output
 from classifier.encoding import decode
-from classifier.formats.records import Predictions, host_of, split_lines, with_encoding
+from classifier.formats.records import Predictions, host_of, line_break_note, split_lines, text_page, with_encoding
 from classifier.formats.text import OutputFormat, TextPageWriter, text_output
 from classifier.html import render_html
 from classifier.labeled import InputError, Location, open_bytes, pages_of_jsonl
@@ -162,7 +162,7 @@ def page_of_bytes(data: bytes, name: str, *, html: bool) -> Page:
     kind = not_a_page(data, text)
     if kind is not None:
         raise InputError(name, f"looks like {kind}, not a text or HTML page")
-    return with_encoding(Page(name, *render_html(text)) if html else Page(name, split_lines(text)), encoding)
+    return with_encoding(Page(name, *render_html(text)) if html else text_page(name, text), encoding)
 
 
 def _read_stream(
@@ -189,7 +189,7 @@ def _read_stream(
         if raw is not None:
             yield page_of_bytes(raw.read(), name, html=html)
         else:
-            yield Page(name, *render_html(handle.read())) if html else Page(name, split_lines(handle.read()))
+            yield Page(name, *render_html(handle.read())) if html else text_page(name, handle.read())
     except (UnicodeDecodeError, OSError, EOFError) as error:
         raise InputError(name, f"unreadable ({error})") from None
 
@@ -200,11 +200,11 @@ def page_from_record(record: dict, where: Location, text_field: str = "text") ->
     byte does: no UTF-8 output could hold them."""
     if not isinstance(record, dict):
         raise InputError(where, "record is not a JSON object")
-    lines = record.get("lines")
+    lines, notes = record.get("lines"), {}
     if isinstance(lines, list) and all(isinstance(line, str) for line in lines):
         pass
     elif isinstance(record.get(text_field), str):
-        lines = split_lines(record[text_field])
+        lines, notes = split_lines(record[text_field]), line_break_note(record[text_field])
     else:
         raise InputError(where, f"record has neither a '{text_field}' string nor a 'lines' list of strings")
     link_chars = record.get("link_chars")
@@ -217,7 +217,7 @@ def page_from_record(record: dict, where: Location, text_field: str = "text") ->
     page_id = record.get("id") or record.get("url") or where
     url = without_surrogates(record["url"]) if isinstance(record.get("url"), str) else None
     site = record.get("site") if isinstance(record.get("site"), str) else None
-    return Page(without_surrogates(str(page_id)), lines, link_chars, site=site or host_of(url), url=url)
+    return Page(without_surrogates(str(page_id)), lines, link_chars, site=site or host_of(url), url=url, extra=notes)
 
 
 class PageWriter(Protocol):

@@ -19,6 +19,9 @@ DEFAULT_MAX_LINES = 100_000
 DEFAULT_MAX_LINE_CHARS = 100_000
 # Key of ``Page.extra`` (and of the output record) saying what the limits cut.
 TRUNCATED = "truncated"
+# Key of ``Page.extra``: the length each cut line had, by line index, so that offsets into the
+# text as it came (the ``attributes`` output) stay right after a cut.
+CUT_LINE_LENGTHS = "cut_line_lengths"
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,8 @@ class Limits:
         if not dropped and not long_lines:
             return page
         page.lines = page.lines[: self.max_lines]
+        if long_lines:
+            page.extra[CUT_LINE_LENGTHS] = {i: len(page.lines[i]) for i in long_lines}
         for i in long_lines:
             page.lines[i] = page.lines[i][: self.max_line_chars]
         if page.link_chars is not None:

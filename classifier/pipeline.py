@@ -58,6 +58,8 @@ ERRORS_SUFFIX = ".errors.jsonl"
 OUTPUT_SUFFIXES = {
     OutputFormat.jsonl: ".jsonl.gz", OutputFormat.text: ".txt.gz", OutputFormat.annotated: ".annotated.txt.gz",
     OutputFormat.parquet: ".parquet",
+    # Dolma's layout: an attributes file has its documents file's name, in a folder of its own.
+    OutputFormat.attributes: ".jsonl.gz",
 }
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from classifier.formats.records import Predictions, host_of, page_record, split_lines
+from classifier.formats.records import Predictions, host_of, page_record, text_page
 from classifier.labeled import InputError, Location, id_of_record
 from classifier.page import Page
 
@@ -109,7 +109,7 @@ def _page_of_row(record: dict, where: Location, text_field: str) -> Page:
     if isinstance(text, bytes):
         raise InputError(where, f"'{text_field}' is not valid UTF-8")
     url = record.get("url") if isinstance(record.get("url"), str) else None
-    return Page(id_of_record(record) or str(where), split_lines(text), site=host_of(url), url=url)
+    return text_page(id_of_record(record) or str(where), text, site=host_of(url), url=url)
 
 
 class ParquetPageWriter:

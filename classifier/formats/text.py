@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from classifier.formats.records import Predictions, annotate, cleaned_text, page_record
+from classifier.formats.records import Predictions, annotate, attributes_record, cleaned_text, page_record
 from classifier.page import Page
 
 # Separates pages in ``text`` output: a line holding only a form feed, which never occurs
@@ -28,6 +28,7 @@ class OutputFormat(str, enum.Enum):
     text = "text"
     annotated = "annotated"
     parquet = "parquet"
+    attributes = "attributes"
 
 
 @contextmanager
@@ -41,7 +42,7 @@ def text_output(path: Path, *, compress: bool) -> Iterator[TextIO]:
 
 
 class TextPageWriter:
-    """Pages as ``jsonl``, ``text`` or ``annotated`` output on a text stream."""
+    """Pages as ``jsonl``, ``text``, ``annotated`` or ``attributes`` output on a text stream."""
 
     def __init__(self, out: TextIO, output_format: OutputFormat) -> None:
         if output_format == OutputFormat.parquet:
@@ -53,6 +54,8 @@ class TextPageWriter:
     def write(self, page: Page, predictions: Predictions) -> None:
         if self.output_format == OutputFormat.jsonl:
             self.out.write(json.dumps(page_record(page, predictions), ensure_ascii=False) + "\n")
+        elif self.output_format == OutputFormat.attributes:
+            self.out.write(json.dumps(attributes_record(page, predictions), ensure_ascii=False) + "\n")
         elif self.output_format == OutputFormat.text:
             if self.pages:
                 self.out.write(PAGE_SEPARATOR + "\n")

@@ -26,7 +26,7 @@ from typing import BinaryIO
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from classifier.encoding import decode
-from classifier.formats.records import host_of, split_lines, with_encoding
+from classifier.formats.records import host_of, text_page, with_encoding
 from classifier.labeled import InputError, Location
 from classifier.page import Page
 from classifier.unrendered import UnrenderedPage
@@ -165,7 +165,7 @@ def _page_of_record(record: WarcRecord) -> Page | UnrenderedPage | None:
     elif record_type == WarcRecordType.conversion:
         text, encoding = decode(_read_block(record))
         url = _target_uri(record)
-        return with_encoding(Page(str(record.record_id), split_lines(text), site=host_of(url), url=url), encoding)
+        return with_encoding(text_page(str(record.record_id), text, site=host_of(url), url=url), encoding)
     expected = record.content_length
     _check_complete(record, expected, record.reader.consume())
     return None
