@@ -19,6 +19,7 @@ and only repeated lines survive pruning.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -77,6 +78,25 @@ class SiteCounts:
 
     def pages_of(self, site: str) -> int:
         return self.site_pages.get(site, 0)
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the counts to ``path`` as named arrays (``.npz``), so that a pipeline that counted
+        a whole corpus can hand them to the steps that classify it (``load``)."""
+        with open(path, "wb") as out:
+            np.savez(
+                out, sites=np.array(list(self.site_pages), dtype=str),
+                site_pages=np.array(list(self.site_pages.values()), dtype=np.int64), keys=self.keys, counts=self.counts,
+            )
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> SiteCounts:
+        """Counts written by ``save``; read without pickle, so loading a file runs no code."""
+        try:
+            with np.load(path, allow_pickle=False) as arrays:
+                site_pages = Counter(dict(zip(arrays["sites"].tolist(), arrays["site_pages"].tolist())))
+                return cls(site_pages, arrays["keys"].astype(np.uint64), arrays["counts"].astype(np.uint32))
+        except (OSError, KeyError, ValueError) as error:
+            raise ValueError(f"{path}: not a site counts file written by SiteCounts.save ({error})") from None
 
     def pages_with(self, fingerprints: np.ndarray) -> np.ndarray:
         """Pages holding each fingerprint (1 for one not counted: it is on its own page only)."""
