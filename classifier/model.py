@@ -67,8 +67,9 @@ TREE_ITERATIONS = 100
 class LineClassifier(PredictsPages, BaseEstimator):
     """Labels each line of a page ``content`` or ``chrome`` with a probability.
 
-    >>> clf = LineClassifier.load()            # the shipped model
-    >>> clf.predict(["Home", "News", "A long sentence of article text, as it goes on."])
+    Example:
+        >>> clf = LineClassifier.load()            # the shipped model
+        >>> clf.predict(["Home", "News", "A long sentence of article text, as it goes on."])
     """
 
     def __init__(self, *, random_state: int = 0, max_iter: int = TREE_ITERATIONS, threshold: float = DEFAULT_THRESHOLD):

@@ -106,8 +106,9 @@ class PredictsPages:
 class Predictor(PredictsPages):
     """A trained model's prediction from its arrays (see the module docstring).
 
-    >>> predictor = Predictor.load()            # the shipped model
-    >>> predictor.predict(["Home", "News", "A long sentence of article text, as it goes on."])
+    Example:
+        >>> predictor = Predictor.load()            # the shipped model
+        >>> predictor.predict(["Home", "News", "A long sentence of article text, as it goes on."])
     """
 
     def __init__(
