@@ -1,4 +1,4 @@
-"""The ``boilerline`` command: predict, annotate, train, evaluate, audit.
+"""The ``boilerline`` command: predict, annotate, train, evaluate, audit, serve.
 
 Each command is a thin layer over a plain function; library code raises, and only this
 module turns errors into one-line messages and exit codes. Results go to stdout (or
@@ -34,6 +34,7 @@ from classifier.pipeline import (
     DEFAULT_BATCH_PAGES, ClassifyOptions, ReadOptions, Summary, classify_counted_stream, classify_stream, dask_client,
     error_lines, loaded_model, plan_shards, run_shards,
 )
+from classifier.serve.options import DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, ServeOptions
 
 # Exit codes: 1 the run failed (nothing written), 2 a bad model or command line, 3 some inputs
 # or records were rejected while the rest were written (unless --skip-errors).
@@ -490,6 +491,39 @@ def audit(
         except FileNotFoundError as error:
             fail(str(error))
     typer.echo(render_audit(_load_training_pages(data), n=n, seed=seed))
+
+
+@app.command()
+def serve(
+    pages: Path = typer.Option(..., "--pages", file_okay=False, help="Folder where corrected pages are saved (created if missing), and read back."),
+    open_dirs: Optional[list[Path]] = typer.Option(
+        None, "--open", exists=True, file_okay=False, help="A folder whose text and HTML files may be opened (repeatable).",
+    ),
+    data: Optional[list[Path]] = typer.Option(
+        None, "--data", exists=True, help="Training data added to the saved pages when retraining, as for train --data (repeatable; e.g. ../shared/data).",
+    ),
+    models: Optional[Path] = typer.Option(
+        None, "--models", file_okay=False, help="Folder where retrained models are written (created if missing) and listed; without it, no retraining.",
+    ),
+    model: Optional[Path] = typer.Option(None, help="The model chosen first (default: the shipped models/default.joblib)."),
+    host: str = typer.Option(DEFAULT_HOST, help="Address to listen on; the default lets only this machine in."),
+    port: int = typer.Option(DEFAULT_PORT, min=1, max=65535, help="Port to listen on."),
+    max_body_bytes: int = typer.Option(DEFAULT_MAX_BODY_BYTES, min=1, help="Largest request (a pasted page) or file to open, in bytes."),
+) -> None:
+    """A local web page to see the model's labels on a page, correct them, save the page as
+    labeled data and retrain (needs the serve extra; docs/cookbook/serve.md)."""
+    try:
+        from classifier.serve.app import serve as run_server
+    except ModuleNotFoundError as error:
+        fail(f"serve needs the serve extra ({error.name} is not installed): pip install 'boilerline[serve]'")
+    _load_model(model)  # a bad model fails here, before the server starts
+    with _run_failures():
+        pages.mkdir(parents=True, exist_ok=True)
+    options = ServeOptions(
+        pages=pages, open_dirs=tuple(open_dirs or ()), data_dirs=tuple(data or ()), models=models, model=model,
+        host=host, max_body_bytes=max_body_bytes,
+    )
+    run_server(options, port)
 
 
 if __name__ == "__main__":

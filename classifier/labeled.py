@@ -2,7 +2,9 @@
 
 ``{"id", "lines": [str], "labels": ["content"|"chrome"|null]}`` with null exactly on blank
 lines; optional ``link_chars``, ``lang``, ``site``, ``url``, ``dataset``, ``kind``, ``scored``,
-and ``structure`` (``{"values": [[int]], "tokens": [str]}``, per line: ``classifier.structure``).
+``structure`` (``{"values": [[int]], "tokens": [str]}``, per line: ``classifier.structure``)
+and ``labeled_by_hand`` (true on a page whose labels a person set or corrected, as
+``boilerline serve`` saves them; training weighs its lines more).
 
 ``scored`` (indices of lines) marks a partially labeled page: only those lines' labels are
 trusted, the other non-blank lines carry a provisional ``chrome`` and only give context.
@@ -105,10 +107,20 @@ def page_from_labeled_record(record: dict, where: Location) -> Page:
             lang=record.get("lang") or None,
             dataset=record.get("dataset") or None,
             kind=record.get("kind") or None,
-            extra={SCORED: scored} if scored is not None else {},
+            extra=_extra_of(record),
         )
     except ValueError as error:
         raise InputError(where, str(error)) from None
+
+
+def _extra_of(record: dict) -> dict:
+    """The page's ``extra``: its scored lines and whether a person labeled it, when the record says."""
+    extra = {}
+    if record.get(SCORED) is not None:
+        extra[SCORED] = record[SCORED]
+    if record.get(LABELED_BY_HAND) is True:
+        extra[LABELED_BY_HAND] = True
+    return extra
 
 
 def read_labeled_pages(path: str | Path, errors: list[InputError] | None = None) -> Iterator[Page]:
@@ -193,6 +205,8 @@ def labeled_record(page: Page) -> dict:
         record[STRUCTURE] = page.structure.to_json()
     if SCORED in page.extra:
         record[SCORED] = page.extra[SCORED]
+    if page.extra.get(LABELED_BY_HAND):
+        record[LABELED_BY_HAND] = True
     return record
 
 
