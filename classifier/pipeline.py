@@ -19,7 +19,6 @@ from __future__ import annotations
 import itertools
 import json
 import multiprocessing
-import pickle
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -216,8 +215,8 @@ def classify_counted_stream(
                 spool.write(block)
                 parts.append(part)
             # The counts go to the workers once, as a file each loads on its first batch.
-            counts_path = Path(folder) / "site-counts.pickle"
-            counts_path.write_bytes(pickle.dumps(merge_all(parts), protocol=pickle.HIGHEST_PROTOCOL))
+            counts_path = Path(folder) / "site-counts.npz"
+            merge_all(parts).save(counts_path)
             classify = partial(_classify_block_in_worker, options=options, counts_path=counts_path)
             for block, predictions in in_workers(pool, workers, classify, spool.blocks()):
                 yield from zip(unpack(block), predictions)
@@ -283,7 +282,7 @@ def _classify_block_in_worker(block: bytes, options: ClassifyOptions, counts_pat
 
 @lru_cache(maxsize=1)
 def _site_counts_from(path: Path) -> SiteCounts:
-    return pickle.loads(path.read_bytes())  # written by this run (classify_counted_stream)
+    return SiteCounts.load(path)
 
 
 def _for_return(pages: list[Page]) -> list[Page]:

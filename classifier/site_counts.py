@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from classifier.atomic import atomic_output
 from classifier.page import Page
 from classifier.text import normalize_line
 
@@ -80,11 +81,15 @@ class SiteCounts:
         return self.site_pages.get(site, 0)
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the counts to ``path`` as named arrays (``.npz``), so that a pipeline that counted
-        a whole corpus can hand them to the steps that classify it (``load``)."""
-        with open(path, "wb") as out:
+        """Write the counts to ``path`` (atomically) as named arrays (``.npz``), so that a
+        pipeline that counted a whole corpus can hand them to the steps that classify it
+        (``load``). Site names are one UTF-8 buffer and their lengths: a fixed-width string
+        array would take the longest name's width for every site of a crawl."""
+        names = [site.encode("utf-8", "surrogatepass") for site in self.site_pages]
+        with atomic_output(path) as tmp, open(tmp, "wb") as out:
             np.savez(
-                out, sites=np.array(list(self.site_pages), dtype=str),
+                out, site_names=np.frombuffer(b"".join(names), dtype=np.uint8),
+                site_name_lengths=np.array([len(name) for name in names], dtype=np.int64),
                 site_pages=np.array(list(self.site_pages.values()), dtype=np.int64), keys=self.keys, counts=self.counts,
             )
 
@@ -93,9 +98,12 @@ class SiteCounts:
         """Counts written by ``save``; read without pickle, so loading a file runs no code."""
         try:
             with np.load(path, allow_pickle=False) as arrays:
-                site_pages = Counter(dict(zip(arrays["sites"].tolist(), arrays["site_pages"].tolist())))
+                buffer = arrays["site_names"].tobytes()
+                ends = np.cumsum(arrays["site_name_lengths"]).tolist()
+                sites = [buffer[start:end].decode("utf-8", "surrogatepass") for start, end in zip([0, *ends], ends)]
+                site_pages = Counter(dict(zip(sites, arrays["site_pages"].tolist())))
                 return cls(site_pages, arrays["keys"].astype(np.uint64), arrays["counts"].astype(np.uint32))
-        except (OSError, KeyError, ValueError) as error:
+        except (OSError, KeyError, ValueError, UnicodeDecodeError) as error:
             raise ValueError(f"{path}: not a site counts file written by SiteCounts.save ({error})") from None
 
     def pages_with(self, fingerprints: np.ndarray) -> np.ndarray:

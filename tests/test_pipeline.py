@@ -62,6 +62,18 @@ def test_site_counts_of_shards_merge_to_the_counts_of_the_whole_input(shard_file
     assert len(whole.keys) > 0 and whole.counts.min() >= 2  # repeated lines only: singletons pruned
 
 
+def test_site_counts_saved_and_loaded_are_the_same_counts(shard_files, tmp_path):
+    counts = SiteCounts.of_pages(pages_of(shard_files)).pruned()
+    counts.site_pages["موقع.example\u200f"] += 2  # a site name that is neither ASCII nor visible
+    counts.save(tmp_path / "counts.npz")
+    loaded = SiteCounts.load(tmp_path / "counts.npz")
+    assert loaded.site_pages == counts.site_pages and len(loaded.keys) > 0
+    assert np.array_equal(loaded.keys, counts.keys) and np.array_equal(loaded.counts, counts.counts)
+    (tmp_path / "bad.npz").write_bytes(b"not counts")
+    with pytest.raises(ValueError, match="bad.npz: not a site counts file"):
+        SiteCounts.load(tmp_path / "bad.npz")
+
+
 def test_features_from_whole_input_counts_equal_those_of_one_batch_holding_every_page(shard_files):
     """Counting sites in a pass of their own gives a page the repetition features it would get
     with every page of the input in its batch, however the pages are batched."""
