@@ -118,6 +118,7 @@ def test_pasted_html_is_rendered_as_predict_renders_it(folders):
 def test_paths_outside_the_folders_are_refused_and_nothing_is_written(folders, request_body):
     (folders["open"] / "link-out.txt").symlink_to(folders["open"].parent / "secret.txt")
     client = client_of(folders)
+    assert client.get("/api/files").json()["folders"][0]["files"] == [SEED_003]  # the link out is not listed
     response = client.post("/api/classify", json=request_body)
     assert response.status_code in (403, 404)
     assert "outside the folders" in response.json()["error"] or "no such" in response.json()["error"]

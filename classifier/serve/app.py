@@ -28,7 +28,7 @@ from starlette.staticfiles import StaticFiles
 from classifier.persistence import ModelError
 from classifier.serve.body_limit import BodySizeLimit
 from classifier.serve.folders import OutsideFolders, openable_files, saved_pages
-from classifier.serve.models import first_choice, model_choices
+from classifier.serve.model_choice import first_choice, model_choices
 from classifier.serve.options import ServeOptions
 from classifier.serve.training_job import TrainingJob, TrainingUnavailable
 from classifier.serve.workspace import TooLarge, UnknownPage, Workspace

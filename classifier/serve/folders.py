@@ -50,11 +50,14 @@ def existing_file(folder: Path, name: str) -> Path:
 
 
 def openable_files(folder: Path) -> tuple[list[str], bool]:
-    """The files of ``folder`` a page can be opened from (not hidden, not of many pages), as
-    paths relative to it, and whether MAX_LISTED_FILES cut the list."""
+    """The files of ``folder`` a page can be opened from (inside it once links are followed,
+    not hidden, not of many pages), as paths relative to it, and whether MAX_LISTED_FILES cut
+    the list."""
+    root = folder.resolve()
     found = (
         path for path in folder.rglob("*")
         if path.is_file() and not is_hidden(path.relative_to(folder)) and not path.name.lower().endswith(MULTI_PAGE_SUFFIXES)
+        and path.resolve().is_relative_to(root)
     )
     files = sorted(path.relative_to(folder).as_posix() for path in itertools.islice(found, MAX_LISTED_FILES + 1))
     return files[:MAX_LISTED_FILES], len(files) > MAX_LISTED_FILES

@@ -22,7 +22,7 @@ from classifier.limits import TRUNCATED, Limits
 from classifier.page import Page
 from classifier.pipeline import loaded_model
 from classifier.serve.folders import MULTI_PAGE_SUFFIXES, existing_file, inside, saved_name
-from classifier.serve.models import model_path
+from classifier.serve.model_choice import model_path
 from classifier.serve.options import ServeOptions
 
 # Pages held for saving. A browser tab shows one page at a time; a page pushed out is opened
