@@ -40,7 +40,9 @@ from classifier.serve.options import DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAU
 # or records were rejected while the rest were written (unless --skip-errors).
 EXIT_REJECTED = 3
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Label every line of scraped pages as content or chrome.")
+# Plain help (no rich markup): rich would read "pip install '.[dask]'" as markup and drop the
+# "[dask]", and --help starts faster without it.
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, help="Label every line of scraped pages as content or chrome.")
 
 # Arguments of the commands that read pages to classify (predict, annotate).
 INPUTS = typer.Argument(..., help="Text/HTML/JSONL/WARC/WET/Parquet files, folders of them, or - for stdin.")
@@ -165,7 +167,7 @@ def predict(
     model: Optional[Path] = MODEL,
     trust_model: bool = TRUST_MODEL,
     format: OutputFormat = typer.Option(
-        OutputFormat.jsonl, "--format", help="jsonl: per-line labels; text: cleaned page; annotated: marked lines; parquet: a row per page."
+        OutputFormat.jsonl, "--format", help="jsonl: per-line labels; text: cleaned page; annotated: marked lines; parquet: a row per page; attributes: Dolma attribute spans of the lines."
     ),
     threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0, help="p(content) at or above which a line is content (default: the model's)."),
     output: Optional[Path] = typer.Option(
@@ -515,14 +517,17 @@ def serve(
     try:
         from classifier.serve.app import serve as run_server
     except ModuleNotFoundError as error:
-        fail(f"serve needs the serve extra ({error.name} is not installed): pip install 'boilerline[serve]'")
+        fail(f"serve needs the serve extra ({error.name} is not installed): pip install -e '.[serve]'")
+    try:
+        options = ServeOptions(
+            pages=pages, open_dirs=tuple(open_dirs or ()), data_dirs=tuple(data or ()), models=models, model=model,
+            host=host, max_body_bytes=max_body_bytes,
+        )
+    except ValueError as error:
+        fail(str(error), 2)
     _load_model(model)  # a bad model fails here, before the server starts
     with _run_failures():
         pages.mkdir(parents=True, exist_ok=True)
-    options = ServeOptions(
-        pages=pages, open_dirs=tuple(open_dirs or ()), data_dirs=tuple(data or ()), models=models, model=model,
-        host=host, max_body_bytes=max_body_bytes,
-    )
     run_server(options, port)
 
 

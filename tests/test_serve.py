@@ -11,7 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from classifier.cli import app
 from classifier.html import render_html
 from classifier.labeled import LABELED_BY_HAND, read_labeled_pages
 from classifier.page import CHROME, CONTENT, is_blank
@@ -221,4 +223,15 @@ def test_serve_without_the_extra_says_what_to_install(tmp_path):
     )
     result = run_python(blocked)
     assert result.returncode == 1
-    assert result.stderr.strip() == "error: serve needs the serve extra (starlette is not installed): pip install 'boilerline[serve]'"
+    assert result.stderr.strip() == "error: serve needs the serve extra (starlette is not installed): pip install -e '.[serve]'"
+
+
+def test_two_open_folders_of_one_name_are_refused_before_anything_is_made(tmp_path):
+    for side in ("a", "b"):
+        (tmp_path / side / "pages").mkdir(parents=True)
+    result = CliRunner().invoke(app, [
+        "serve", "--pages", str(tmp_path / "saved"), "--open", str(tmp_path / "a" / "pages"), "--open", str(tmp_path / "b" / "pages"),
+    ])
+    assert result.exit_code == 2
+    assert "two --open folders are named 'pages'" in result.stderr
+    assert not (tmp_path / "saved").exists()

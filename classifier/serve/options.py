@@ -34,6 +34,12 @@ class ServeOptions:
     host: str = DEFAULT_HOST
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
+    def __post_init__(self) -> None:
+        names = [folder.name for folder in self.open_dirs]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:  # a page's id, and so its saved file, is named after its folder
+            raise ValueError(f"two --open folders are named {twice[0]!r}; give folders with different names")
+
     @property
     def loopback_only(self) -> bool:
         """Bound to this machine alone (127.0.0.1, ::1 or localhost)."""
