@@ -179,7 +179,7 @@ def predict(
     ),
     input_format: InputFormat = INPUT_FORMAT,
     text_field: str = TEXT_FIELD,
-    batch_pages: int = typer.Option(DEFAULT_BATCH_PAGES, min=1, help="Pages featurized together (memory grows with it)."),
+    batch_pages: int = typer.Option(DEFAULT_BATCH_PAGES, min=1, help="Pages featurized together (memory grows with it); at most 64 when sites are counted over the whole input."),
     workers: int = typer.Option(os.cpu_count() or 1, min=1, help="Worker processes, each loading the model once (default: all cores)."),
     count_sites: bool = typer.Option(
         True, "--count-sites/--batch-sites",
