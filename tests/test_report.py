@@ -25,8 +25,6 @@ from training.labeling import line_labels
 from training.train import train
 
 runner = CliRunner()
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 # A hand-labeled Arabic page: right-to-left lines for the report to show in their direction.
 ARABIC_LINES = [
@@ -186,25 +184,6 @@ def test_report_without_matplotlib_is_one_line_naming_the_extra(monkeypatch, tmp
 
 
 # ----- in a real browser ---------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Headless Debian Chromium through its chromedriver."""
-    for program in (CHROMIUM, CHROMEDRIVER):
-        if not program.is_file():
-            pytest.skip(f"{program} not found: apt-get install chromium chromium-driver (.ci/run does)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed: pip install -e '.[test]'")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    # --no-sandbox: Chromium's sandbox refuses to run as root, as in CI containers.
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1000"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    yield driver
-    driver.quit()
-
 
 def test_the_report_opens_in_chromium(chromium, report):
     chromium.get(report.as_uri())

@@ -13,40 +13,18 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from classifier.labeled import LABELED_BY_HAND, read_labeled_pages
 from tests.paths import GOLD, ROOT, SEEDS
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SEED_000 = "000_fccc882e8405e502.txt"
 # The command imports the model and starts in a few seconds, and a retraining on three pages
 # takes a few more; these are for a slow, busy machine.
 START_TIMEOUT_SECONDS = 60
 WAIT_SECONDS = 30
 TRAINING_TIMEOUT_SECONDS = 180
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Headless Debian Chromium through its chromedriver."""
-    for program in (CHROMIUM, CHROMEDRIVER):
-        if not program.is_file():
-            pytest.skip(f"{program} not found: apt-get install chromium chromium-driver (.ci/run does)")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed: pip install -e '.[test]'")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    # --no-sandbox: Chromium's sandbox refuses to run as root, as in CI containers.
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1000"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    yield driver
-    driver.quit()
 
 
 def free_port() -> int:
