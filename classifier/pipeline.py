@@ -282,11 +282,12 @@ def _count_in_worker(items: Sequence[Page | UnrenderedPage]) -> tuple[bytes, Sit
 
 def _classify_block_in_worker(block: bytes, options: ClassifyOptions, counts_path: Path) -> list[Predictions]:
     """Pass two for a spooled batch; the counts are read from their file once per worker."""
-    return classify_batch(unpack(block), options, _site_counts_from(counts_path))[1]
+    return classify_batch(unpack(block), options, loaded_site_counts(counts_path))[1]
 
 
-@lru_cache(maxsize=1)
-def _site_counts_from(path: Path) -> SiteCounts:
+@lru_cache(maxsize=2)
+def loaded_site_counts(path: Path) -> SiteCounts:
+    """The site counts of a ``SiteCounts.save`` file, read once per process (a worker's)."""
     return SiteCounts.load(path)
 
 

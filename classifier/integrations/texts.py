@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -24,7 +23,7 @@ from classifier.formats.records import Predictions, cleaned_text, host_of, text_
 from classifier.html import render_html
 from classifier.limits import TRUNCATED, Limits
 from classifier.page import CONTENT, Page
-from classifier.pipeline import ClassifyOptions, classify_batch
+from classifier.pipeline import ClassifyOptions, classify_batch, loaded_site_counts
 from classifier.site_counts import SiteCounts
 from classifier.text import without_surrogates
 
@@ -129,11 +128,6 @@ class TextClassifier:
     def classify(self, pages: Sequence[Page]) -> list[ClassifiedPage]:
         """Every page of a batch, classified together (they share the batch's site counts)."""
         options = ClassifyOptions(model_path=self.model_path, threshold=self.threshold, trust_model=self.trust_model)
-        counts = _loaded_site_counts(self.site_counts) if isinstance(self.site_counts, Path) else self.site_counts
+        counts = loaded_site_counts(self.site_counts) if isinstance(self.site_counts, Path) else self.site_counts
         pages, predictions = classify_batch(pages, options, counts)
         return [ClassifiedPage(page, page_predictions) for page, page_predictions in zip(pages, predictions)]
-
-
-@lru_cache(maxsize=2)
-def _loaded_site_counts(path: Path) -> SiteCounts:
-    return SiteCounts.load(path)
