@@ -53,9 +53,13 @@ COUNTED_BATCH_PAGES = 64
 # reads and writes, few enough that memory stays a few batches.
 BATCHES_IN_FLIGHT_PER_WORKER = 2
 
-# Input suffixes, longest first, stripped to name an input's output shard.
+# Input suffixes, longest first, stripped to name an input's output shard; Common Crawl names
+# its WET files "….warc.wet.gz", whose output is "….jsonl.gz", not "….warc.jsonl.gz".
 INPUT_SUFFIXES = sorted(
-    {*JSONL_SUFFIXES, *HTML_SUFFIXES, *(suffix + ".gz" for suffix in HTML_SUFFIXES), *WARC_SUFFIXES, *PARQUET_SUFFIXES, ".txt", ".txt.gz", ".gz"},
+    {
+        *JSONL_SUFFIXES, *HTML_SUFFIXES, *(suffix + ".gz" for suffix in HTML_SUFFIXES), *WARC_SUFFIXES,
+        ".warc.wet", ".warc.wet.gz", *PARQUET_SUFFIXES, ".txt", ".txt.gz", ".gz",
+    },
     key=len, reverse=True,
 )
 ERRORS_SUFFIX = ".errors.jsonl"

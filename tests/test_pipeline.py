@@ -116,6 +116,12 @@ def run_local(shard_files, out_dir: Path, workers: int = 1, dask_client=None):
     return run_shards(shards, ReadOptions(), ClassifyOptions(batch_pages=8), OutputFormat.jsonl, workers=workers, dask_client=dask_client)
 
 
+def test_shard_outputs_are_named_after_their_inputs_without_the_input_suffixes(tmp_path):
+    inputs = [Path(name) for name in ("CC-MAIN-1-00000.warc.wet.gz", "crawl.warc.gz", "part-0.jsonl", "page.html.gz")]
+    outputs = [shard.output.name for shard in plan_shards(inputs, tmp_path, OutputFormat.jsonl)]
+    assert outputs == ["CC-MAIN-1-00000.jsonl.gz", "crawl.jsonl.gz", "part-0.jsonl.gz", "page.jsonl.gz"]
+
+
 def test_shards_on_a_dask_local_cluster_are_byte_identical_to_a_local_run(shard_files, tmp_path):
     distributed = pytest.importorskip("distributed", reason="the dask extra is not installed: pip install '.[dask]'")
     summary = run_local(shard_files, tmp_path / "local")
