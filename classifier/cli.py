@@ -379,6 +379,11 @@ def evaluate(
         help="Also score these systems on the same pages, comma-separated or all: trafilatura, justext, boilerpy3, "
         "readability, resiliparse (from the pages' HTML), c4-rule (from the lines).",
     ),
+    baseline_cache: bool = typer.Option(
+        True, "--baseline-cache/--no-baseline-cache",
+        help="Keep the extractors' outputs (and times) in the cache folder ($BOILERLINE_CACHE, else ~/.cache/boilerline) "
+        "by extractor version and page HTML, and reuse them: a rerun after retraining skips the extractors.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
     report: Optional[Path] = typer.Option(
         None, "--report", metavar="DIR", file_okay=False,
@@ -393,7 +398,9 @@ def evaluate(
 ) -> None:
     """Score line labels against gold: precision/recall/F1 by lines and characters, page token F1,
     overall and by dataset, language and kind; with --baselines, every system beside the model."""
+    from classifier.cache_dir import resolve_cache_dir
     from training.evaluate import cross_validate, evaluate as evaluate_model
+    from training.extraction_cache import ExtractionCache
     from training.loading import html_records
     from training.report import format_report, format_systems
 
@@ -404,17 +411,21 @@ def evaluate(
         _require_report_packages()
     pages = _load_training_pages(data)
     html = html_records(data) if systems else ()
+    cache = ExtractionCache.in_folder(resolve_cache_dir()) if systems and baseline_cache else None
     if cv:
         try:
             evaluation = cross_validate(
-                pages, cv, seed=seed, text_only=text_only, progress=_progress,
-                test_dataset=cv_dataset, synthetic_per_direction=synthetic, baselines=systems, html=html,
+                pages, cv, seed=seed, text_only=text_only, progress=_progress, test_dataset=cv_dataset,
+                synthetic_per_direction=synthetic, baselines=systems, html=html, extraction_cache=cache,
             )
         except ValueError as error:
             fail(str(error))
         title = f"{cv}-fold cross-validation grouped by site" + (f" over the {cv_dataset} pages" if cv_dataset else "")
     else:
-        evaluation = evaluate_model(_load_model(model, trust_model), pages, text_only=text_only, baselines=systems, html=html, progress=_progress)
+        evaluation = evaluate_model(
+            _load_model(model, trust_model), pages, text_only=text_only, baselines=systems, html=html, progress=_progress,
+            extraction_cache=cache,
+        )
         title = f"model {model or 'default'}"
     title += ", text-only input" if text_only else ""
     if report is not None or markdown is not None:

@@ -16,6 +16,7 @@ from tests.paths import GOLD
 from training import baselines
 from training.baselines import HTML_EXTRACTORS, HtmlExtractor, c4_keeps_line, justext_text, parse_baselines, run_baselines
 from training.evaluate import cross_validate
+from training.extraction_cache import ExtractionCache
 from training.labeling import line_labels
 from training.loading import html_records, load_pages
 from training.train import train
@@ -137,6 +138,45 @@ def test_a_hanging_baseline_times_out(article, monkeypatch):
     monkeypatch.setitem(HTML_EXTRACTORS, "trafilatura", HtmlExtractor("json", lambda html, lang: time.sleep(10) or "text"))
     [run] = run_baselines(["trafilatura"], [article], [(article.page_id, ARTICLE_HTML)])
     assert run.failures == {"timeout": 1} and run.seconds < 5
+
+
+def test_kept_extractions_are_not_run_again_and_give_the_same_run(article, tmp_path, monkeypatch):
+    calls = []
+
+    def counted_trafilatura(html, lang):
+        calls.append(html)
+        return baselines.trafilatura_text(html, lang)
+
+    pytest.importorskip("trafilatura")
+    monkeypatch.setitem(HTML_EXTRACTORS, "trafilatura", HtmlExtractor("trafilatura", counted_trafilatura))
+    cache = ExtractionCache.in_folder(tmp_path)
+    html = [(article.page_id, ARTICLE_HTML)]
+    [first] = run_baselines(["trafilatura"], [article], html, cache=cache)
+    [again] = run_baselines(["trafilatura"], [article], html, cache=ExtractionCache.in_folder(tmp_path))
+    assert len(calls) == 1
+    assert again.labels == first.labels and label_of(article, again.labels[0], BODY_START[0]) == CONTENT
+    assert again.seconds == first.seconds
+    edited = ARTICLE_HTML.replace("Harbour Town", "Harbor Town")
+    run_baselines(["trafilatura"], [article], [(article.page_id, edited)], cache=cache)
+    assert len(calls) == 2
+
+
+def test_a_kept_failure_counts_again_but_a_timeout_is_not_kept(article, tmp_path, monkeypatch):
+    cache = ExtractionCache.in_folder(tmp_path)
+    html = [(article.page_id, ARTICLE_HTML)]
+    monkeypatch.setitem(HTML_EXTRACTORS, "trafilatura", HtmlExtractor("json", lambda html, lang: 1 / 0))
+    run_baselines(["trafilatura"], [article], html, cache=cache)
+    monkeypatch.setitem(HTML_EXTRACTORS, "trafilatura", HtmlExtractor("json", lambda html, lang: "never run"))
+    [kept] = run_baselines(["trafilatura"], [article], html, cache=cache)
+    assert kept.failures == {"error": 1}
+
+    monkeypatch.setattr(baselines, "PAGE_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setitem(HTML_EXTRACTORS, "justext", HtmlExtractor("json", lambda html, lang: time.sleep(10) or "text"))
+    run_baselines(["justext"], [article], html, cache=cache)
+    calls = []
+    monkeypatch.setitem(HTML_EXTRACTORS, "justext", HtmlExtractor("json", lambda html, lang: calls.append(1) or "text"))
+    [rerun] = run_baselines(["justext"], [article], html, cache=cache)
+    assert calls == [1] and not rerun.failures
 
 
 def test_baseline_names_are_checked():

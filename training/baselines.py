@@ -29,6 +29,7 @@ from classifier.language import detect_language, stoplist_name
 from classifier.page import Page
 from classifier.text import fold
 from training.alignment import covered_lines, tokenize, word_weight
+from training.extraction_cache import CachedExtraction, ExtractionCache, extraction_key
 from training.labeling import line_labels
 
 OPTIONAL_EXTRA = "bench"
@@ -201,13 +202,14 @@ def require_package(name: str) -> None:
 
 def run_baselines(
     names: Sequence[str], pages: Sequence[Page], html: Iterable[tuple[str, str]] = (),
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], None] | None = None, cache: ExtractionCache | None = None,
 ) -> list[SystemRun]:
     """Run each named baseline on ``pages``, in the order of ``names``.
 
     ``html`` gives (page id, HTML) pairs (``training.loading.html_records``); it is read once,
     every HTML extractor running on a page before the next is read. HTML extractors skip
-    pages without HTML; line rules run on every page.
+    pages without HTML; line rules run on every page. With a ``cache``, an extraction kept
+    there is not run again (its text, time and failure are the kept ones).
     """
     for name in names:
         require_package(name)
@@ -215,7 +217,7 @@ def run_baselines(
     extractors = [name for name in names if name in HTML_EXTRACTORS]
     if extractors:
         with quiet_loggers([HTML_EXTRACTORS[name].package for name in extractors]):
-            run_html_extractors(extractors, pages, html, runs, progress)
+            run_html_extractors(extractors, pages, html, runs, progress, cache)
     for name in names:
         if name in LINE_RULES:
             run_line_rule(LINE_RULES[name], pages, runs[name])
@@ -224,13 +226,13 @@ def run_baselines(
 
 def run_html_extractors(
     names: Sequence[str], pages: Sequence[Page], html: Iterable[tuple[str, str]], runs: dict[str, SystemRun],
-    progress: Callable[[str], None] | None,
+    progress: Callable[[str], None] | None, cache: ExtractionCache | None = None,
 ) -> None:
     """Each extractor on each page with HTML, a page at a time, into its run."""
     for n_done, (page, page_html) in enumerate(pages_with_html(pages, html), start=1):
         lang = page_language(page)
         for name in names:
-            text = timed_extraction(HTML_EXTRACTORS[name], page_html, lang, runs[name])
+            text = cached_extraction(name, page_html, lang, runs[name], cache)
             runs[name].add(page, extraction_labels(page, text))
         if progress and n_done % PROGRESS_EVERY_PAGES == 0:
             progress(f"HTML baselines: {n_done} pages")
@@ -269,20 +271,35 @@ def page_language(page: Page) -> str | None:
     return page.lang or detect_language("\n".join(sorted(page.lines, key=len, reverse=True)))
 
 
-def timed_extraction(extractor: HtmlExtractor, html: str, lang: str | None, run: SystemRun) -> str:
-    """The extractor's text, its time added to ``run``; on an error or a timeout the page
+def cached_extraction(name: str, html: str, lang: str | None, run: SystemRun, cache: ExtractionCache | None) -> str:
+    """The text of extractor ``name``, from ``cache`` when it is kept there, else run (and
+    kept, unless it timed out); its time and failure go to ``run``."""
+    extractor = HTML_EXTRACTORS[name]
+    key = extraction_key(name, extractor.package, html, lang) if cache is not None else None
+    extraction = cache.get(key) if key else None
+    if extraction is None:
+        extraction = timed_extraction(extractor, html, lang)
+        if key and extraction.failure != "timeout":
+            cache.put(key, extraction)
+    run.seconds += extraction.seconds
+    if extraction.failure:
+        run.failures[extraction.failure] += 1
+    return extraction.text
+
+
+def timed_extraction(extractor: HtmlExtractor, html: str, lang: str | None) -> CachedExtraction:
+    """The extractor's text and the seconds it took; on an error or a timeout the page
     counts as failed and the extraction is empty."""
     start = time.perf_counter()
+    text, failure = "", None
     try:
         with time_limit(PAGE_TIMEOUT_SECONDS):
-            return extractor.extract(html, lang) or ""
+            text = extractor.extract(html, lang) or ""
     except ExtractionTimeout:
-        run.failures["timeout"] += 1
+        failure = "timeout"
     except Exception:  # noqa: BLE001 - any crash of a third-party extractor is a failed page
-        run.failures["error"] += 1
-    finally:
-        run.seconds += time.perf_counter() - start
-    return ""
+        failure = "error"
+    return CachedExtraction(text, time.perf_counter() - start, failure)
 
 
 @contextmanager

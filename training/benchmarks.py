@@ -67,7 +67,8 @@ def _note() -> str:
         "the lines with the same alignment as the gold text. `boilerline-text` sees the lines only (as from a WET "
         "dump), `boilerline-html` also the link counts and the structure (the elements behind each line) of the "
         "rendered HTML. Speed is the time inside each system (for the model: featurizing and predicting; the "
-        "HTML was rendered before), one process."
+        "HTML was rendered before), one process; an extraction kept from an earlier run "
+        "(`--baseline-cache`, the default) counts the time it took then."
     )
 
 

@@ -26,6 +26,7 @@ from classifier.model import LineClassifier
 from classifier.predictor import PredictsPages, labels_of
 from classifier.page import Page
 from training.baselines import SystemRun, run_baselines
+from training.extraction_cache import ExtractionCache
 from training.metrics import score
 from training.train import DEFAULT_SEED, SYNTHETIC_PAGES_PER_DIRECTION, fit_model, training_table, without_links
 
@@ -73,12 +74,14 @@ def model_modes(pages: Sequence[Page], text_only: bool, beside_baselines: bool) 
 def evaluate(
     model: PredictsPages, pages: Sequence[Page], *, text_only: bool = False, baselines: Sequence[str] = (),
     html: Iterable[tuple[str, str]] = (), progress: Callable[[str], None] | None = None,
+    extraction_cache: ExtractionCache | None = None,
 ) -> Evaluation:
     """Scores of ``model`` on labeled ``pages``; with ``baselines`` (names of
     ``training.baselines``) every system's too, under ``systems``. ``html`` gives the pages'
-    HTML as (page id, HTML) pairs (``training.loading.html_records``)."""
+    HTML as (page id, HTML) pairs (``training.loading.html_records``); extractions kept in
+    ``extraction_cache`` are not run again."""
     model_runs = [model_run(model, pages, mode) for mode in model_modes(pages, text_only, bool(baselines))]
-    baseline_runs = run_baselines(baselines, pages, html, progress)
+    baseline_runs = run_baselines(baselines, pages, html, progress, extraction_cache)
     return Evaluation({"text_only": text_only, **system_scores(model_runs, baseline_runs)}, model_runs, baseline_runs)
 
 
@@ -128,7 +131,7 @@ def cross_validate(
     pages: Sequence[Page], k: int, *, seed: int = DEFAULT_SEED, text_only: bool = True,
     progress: Callable[[str], None] | None = None, train_table: pd.DataFrame | None = None,
     test_dataset: str | None = None, synthetic_per_direction: int = SYNTHETIC_PAGES_PER_DIRECTION,
-    baselines: Sequence[str] = (), html: Iterable[tuple[str, str]] = (),
+    baselines: Sequence[str] = (), html: Iterable[tuple[str, str]] = (), extraction_cache: ExtractionCache | None = None,
 ) -> Evaluation:
     """Train on K-1 folds and score the held-out fold, folds grouped by site, then score all
     held-out predictions together. No site has pages on both sides of a split.
@@ -140,7 +143,7 @@ def cross_validate(
 
     With ``baselines`` (and ``html``, as for ``evaluate``) every baseline is scored on the
     same held-out pages: they need no training, so one table compares all systems on the
-    same folds.
+    same folds (extractions kept in ``extraction_cache`` are not run again).
 
     Features are label-free and computed per page (repetition per site, and a site is never
     split), so both tables are computed once and sliced per fold. Pass ``train_table`` (from
@@ -166,7 +169,7 @@ def cross_validate(
         for run, test_table in held_out:
             predict_held_out(model, test_table, test_pages, run)
     model_runs = [run for run, _ in held_out]
-    baseline_runs = run_baselines(baselines, tested_pages, html, progress)
+    baseline_runs = run_baselines(baselines, tested_pages, html, progress, extraction_cache)
     scores = {
         "folds": k, "grouped_by": "site", "text_only": text_only, "seed": seed, "test_dataset": test_dataset,
         "synthetic_pages_per_direction": synthetic_per_direction, **system_scores(model_runs, baseline_runs),
