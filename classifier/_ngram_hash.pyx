@@ -26,9 +26,17 @@ from libcpp.vector cimport vector
 cdef extern from *:
     void __builtin_prefetch(const void* address) noexcept nogil
 
-cdef extern from "Python.h":
-    # Python's hash of bytes: SipHash, keyed at start-up, as for dict keys.
-    Py_hash_t _Py_HashBytes(const void* data, Py_ssize_t size) noexcept
+cdef extern from *:
+    """
+    /* Python's hash of bytes (SipHash, keyed at start-up, as for dict keys): public as
+       Py_HashBuffer from Python 3.14, before that only as _Py_HashBytes. */
+    #if PY_VERSION_HEX >= 0x030E0000
+    #define boilerline_hash_bytes(data, size) Py_HashBuffer((data), (size))
+    #else
+    #define boilerline_hash_bytes(data, size) _Py_HashBytes((data), (size))
+    #endif
+    """
+    Py_hash_t boilerline_hash_bytes(const void* data, Py_ssize_t size) noexcept
 
 # A code point as a number (Cython's Py_UCS4 is a character: arithmetic on it makes strings).
 ctypedef uint32_t CodePoint
@@ -137,7 +145,7 @@ cdef class Numbering:
         """The number ``data[:size]`` got when first seen, or, the first time, the next one."""
         if size == 0:
             data = b""  # an empty vector's data may be NULL, which memcmp and append must not get
-        cdef uint64_t full_hash = <uint64_t>_Py_HashBytes(data, <Py_ssize_t>size)
+        cdef uint64_t full_hash = <uint64_t>boilerline_hash_bytes(data, <Py_ssize_t>size)
         cdef uint32_t hashed = <uint32_t>(full_hash ^ (full_hash >> 32))
         cdef size_t mask = self.slots.size() - 1, i = hashed & mask, number
         while self.slots[i] != 0:
