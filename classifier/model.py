@@ -29,6 +29,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from classifier.features import featurize
 from classifier.labeled import scored_mask
+from classifier.ngram_hashing import lexical_inputs, name_inputs
 from classifier.page import CONTENT, Page
 from classifier.persistence import load_model, save_model
 from classifier.predictor import (
@@ -41,8 +42,6 @@ from classifier.predictor import (
     add_name_context,
     feature_matrix,
     first_pass_columns,
-    lexical_inputs,
-    name_inputs,
     revise_columns,
 )
 from classifier.structure_features import NAMES_COLUMN

@@ -1,28 +1,28 @@
 """The linear models' inputs: hashed character n-grams of lines, hashed words of class/id text.
 
 Both are what scikit-learn's ``HashingVectorizer`` (no alternate sign, l2 norm) gives, without
-scikit-learn, and faster: each distinct word is hashed once, by the compiled MurmurHash3 of
-``_ngram_hash.pyx``. Prediction takes a linear model's decision straight from the hashed words
+scikit-learn, and faster: ``_ngram_hash.pyx`` reads the Python strings, finds the distinct
+documents and words, and hashes each distinct word once (MurmurHash3), all compiled.
+Prediction takes a linear model's decision straight from the hashed words
 (``HashedWords.decisions``, compiled, no matrix); training takes the sparse matrix
 (``HashedWords.matrix``). ``tests/test_speed_equivalence.py`` compares both with scikit-learn.
 """
 
 from __future__ import annotations
 
-import itertools
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-from classifier._ngram_hash import linear_decisions, normalize_rows_l2, word_columns, word_ngram_columns
+from classifier._ngram_hash import class_id_word_columns, lexical_document_columns, linear_decisions, normalize_rows_l2
 
 
 @dataclass(frozen=True)
 class HashedWords:
     """Documents as their words (``word_ids[document_offsets[d]:document_offsets[d + 1]]``),
-    and each distinct word as its hashed columns (``columns[column_offsets[w]:...[w + 1]]``)."""
+    and each distinct word as its hashed columns (``columns[column_offsets[w]:...[w + 1]]``).
+    Words are distinct as written (two may lowercase alike and have the same columns)."""
 
     word_ids: np.ndarray
     document_offsets: np.ndarray
@@ -54,32 +54,28 @@ class HashedWords:
         return counts
 
 
-def hashed_ngrams(documents: list[str], ngram_range: tuple[int, int], n_features: int) -> HashedWords:
-    """The input ``HashingVectorizer(analyzer="char_wb", ngram_range=ngram_range,
-    n_features=n_features, alternate_sign=False)`` makes of one-line documents.
+def lexical_inputs(keys: Sequence[str], ngram_range: tuple[int, int], n_features: int) -> tuple[np.ndarray, HashedWords]:
+    """The lexical model's input for line keys: each key's document number, and the documents
+    as ``HashingVectorizer(analyzer="char_wb", ngram_range=ngram_range, n_features=n_features,
+    alternate_sign=False)`` hashes them. A key's document is the key with digits 1-9 as 0 and
+    its first three words again marked with ``§`` ("read more: 12 ways" -> "read more: 00 ways
+    §read §more: §00"); ``_ngram_hash.lexical_document_columns`` says why and how exactly.
 
-    Character n-grams within word boundaries (``char_wb``) never span two words, so the counts
-    of a document are the sums of its words' counts. The documents are lowercased together,
-    one per line: no case mapping looks across a line break.
-    """
-    document_words = [line.split() for line in "\n".join(documents).lower().split("\n")]
-    word_ids, distinct_words, document_offsets = _factorized(document_words)
-    columns, column_offsets = word_ngram_columns(distinct_words, ngram_range[0], ngram_range[1], n_features)
-    return HashedWords(word_ids, document_offsets, columns, column_offsets, n_features)
-
-
-def hashed_words(documents: list[str], token_pattern: re.Pattern, n_features: int) -> HashedWords:
-    """The input ``HashingVectorizer(token_pattern=..., n_features=n_features,
-    alternate_sign=False)`` makes of documents already preprocessed: the words
-    ``token_pattern`` finds, each hashed whole."""
-    word_ids, distinct_words, document_offsets = _factorized([token_pattern.findall(document) for document in documents])
-    columns = word_columns(distinct_words, n_features)
-    return HashedWords(word_ids, document_offsets, columns, np.arange(len(columns) + 1, dtype=np.int64), n_features)
+    Character n-grams within word boundaries (``char_wb``) never span two words, so a
+    document's counts are the sums of its words', and each distinct word is hashed once."""
+    key_documents, *arrays = lexical_document_columns(_str_list(keys), ngram_range[0], ngram_range[1], n_features)
+    return key_documents, HashedWords(*arrays, n_features)
 
 
-def _factorized(document_words: list[list[str]]) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """Each word's id among the distinct words, the distinct words, and each document's
-    first word's position (``len(document_words) + 1`` offsets)."""
-    word_ids, distinct_words = pd.factorize(np.fromiter(itertools.chain.from_iterable(document_words), dtype=object))
-    document_offsets = np.cumsum([0, *(len(words) for words in document_words)], dtype=np.int64)
-    return word_ids.astype(np.int64, copy=False), distinct_words.tolist(), document_offsets
+def name_inputs(names: Sequence[str], n_features: int) -> tuple[np.ndarray, HashedWords]:
+    """The names model's input for the class/id text of lines, as ``lexical_inputs``: the
+    words of at least two ASCII letters, camelCase apart, lowercased ("relatedPosts__item-2" ->
+    "related", "posts", "item"), each hashed whole (``_ngram_hash.class_id_word_columns``)."""
+    name_documents, *arrays = class_id_word_columns(_str_list(names), n_features)
+    return name_documents, HashedWords(*arrays, n_features)
+
+
+def _str_list(texts: Sequence[str]) -> list:
+    """``texts`` as the list the compiled code reads, through numpy: ``list()`` of a pandas
+    string column converts element by element, 8 times slower."""
+    return np.asarray(texts, dtype=object).tolist()

@@ -14,7 +14,6 @@ stages, in the order they run on a feature table:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from classifier.features import add_neighbour_columns, add_window_means, feature_names, featurize, offset_tag
-from classifier.ngram_hashing import HashedWords, hashed_ngrams, hashed_words
+from classifier.ngram_hashing import HashedWords, lexical_inputs, name_inputs
 from classifier.page import CHROME, CONTENT, Page
 from classifier.persistence import ModelError, load_arrays
 from classifier.site_counts import SiteCounts
@@ -34,12 +33,6 @@ LEXICAL_OFFSETS = (-2, -1, 1, 2)
 NAME_OFFSETS = (-1, 1)
 FIRST_PASS_OFFSETS = (-3, -2, -1, 1, 2, 3)
 DEFAULT_THRESHOLD = 0.5
-_DIGITS = str.maketrans("0123456789", "0000000000")
-# Finds a digit _DIGITS changes: most keys have none, and translating is slow.
-_NONZERO_DIGIT = re.compile("[1-9]")
-# Class and id text -> words: "relatedPosts__item-2" -> "related posts item".
-_CAMEL_CASE = re.compile(r"([a-z])([A-Z])")
-NAME_WORD_PATTERN = re.compile(r"[a-z]{2,}")
 # Format of the arrays file; a reader refuses another.
 ARRAYS_LAYOUT = 1
 
@@ -200,35 +193,6 @@ def _linear_stage(arrays, name: str) -> LinearStage:
     if coef.ndim != 1 or not len(coef):
         raise ValueError(f"{name} weights of shape {coef.shape}")
     return LinearStage(coef, float(arrays[f"{name}_intercept"]))
-
-
-def lexical_inputs(keys, ngram_range: tuple[int, int], n_features: int) -> tuple[np.ndarray, HashedWords]:
-    """The lexical model's input, each distinct line key hashed once (menus, footers and
-    blank lines repeat across a site's pages): each line's distinct key, and those keys hashed."""
-    key_ids, distinct_keys = pd.factorize(np.asarray(keys, dtype=object))
-    return key_ids, hashed_ngrams([lexical_document(key) for key in distinct_keys], ngram_range, n_features)
-
-
-def name_inputs(names, n_features: int) -> tuple[np.ndarray, HashedWords]:
-    """The names model's input, each distinct class/id text hashed once, as ``lexical_inputs``."""
-    name_ids, distinct_names = pd.factorize(np.asarray(names, dtype=object))
-    return name_ids, hashed_words([name_words(name) for name in distinct_names], NAME_WORD_PATTERN, n_features)
-
-
-def lexical_document(key: str) -> str:
-    """The lexical model's input for a line key: digits collapse to 0 (a date or count is the
-    same signal whatever its value), and the opening words come again marked with ``§``, so
-    that the n-grams also say how a line begins ("read more: ...", "by ...", "المصدر: ...").
-    The opening words are the first three: a key has one space between words, none at the ends.
-    """
-    text = key.translate(_DIGITS) if _NONZERO_DIGIT.search(key) else key
-    opening = " ".join("§" + word for word in text.split(" ", 3)[:3]) if text else ""
-    return text + " " + opening
-
-
-def name_words(names: str) -> str:
-    """Class and id text with camelCase words apart, lowercased."""
-    return _CAMEL_CASE.sub(r"\1 \2", names).lower()
 
 
 def feature_matrix(table: pd.DataFrame, columns: list[str]) -> np.ndarray:

@@ -20,7 +20,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils import murmurhash3_32
 
 from classifier import LineClassifier, ngram_hashing
-from classifier._ngram_hash import hash_bytes
+from classifier._ngram_hash import hash_bytes, linear_decisions
 from classifier import langdetect_batch as language_module
 from classifier.features import _longest_first, featurize
 from classifier.html import render_html
@@ -28,15 +28,12 @@ from classifier.labeled import read_labeled_pages
 from classifier.language import detect_languages
 from classifier.model import LEXICAL_HASH_FEATURES, LEXICAL_NGRAMS, NAME_HASH_FEATURES
 from classifier.predictor import (
-    NAME_WORD_PATTERN,
     Predictor,
     add_first_pass_context,
     add_lexical_context,
     add_name_context,
     feature_matrix,
     first_pass_columns,
-    lexical_document,
-    name_words,
     revise_columns,
 )
 from classifier.page import Page
@@ -172,17 +169,33 @@ def test_languages_do_not_depend_on_the_batch():
 
 
 def pandas_lexical_text(keys: pd.Series) -> pd.Series:
-    """The lexical model's input as first defined, with pandas string methods."""
+    """The lexical model's input as first defined, with pandas string methods (for keys as
+    ``normalize_line`` makes them)."""
     text = keys.str.translate(str.maketrans("0123456789", "0000000000"))
     opening = text.str.extract(r"^(\S+(?:\s+\S+){0,2})", expand=False).fillna("")
     return text + " " + opening.str.replace(r"(\S+)", r"§\1", regex=True)
+
+
+def reference_lexical_document(key: str) -> str:
+    """The lexical model's input for any string, as ``_ngram_hash.lexical_document_columns``
+    defines it, in Python: lone surrogates as U+FFFD, ASCII digits as 0, then the pieces
+    before the first three spaces again after ``§``."""
+    text = re.sub("[\ud800-\udfff]", "\ufffd", key).translate(str.maketrans("0123456789", "0000000000"))
+    opening = " ".join("§" + piece for piece in text.split(" ", 3)[:3]) if text else ""
+    return text + " " + opening
+
+
+def reference_name_text(names: str) -> str:
+    """Class and id text as the names vectorizer's preprocessor: camelCase apart, lowercased."""
+    return re.sub(r"([a-z])([A-Z])", r"\1 \2", names).lower()
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(), min_size=1, max_size=5))
 def test_lexical_documents_match_the_pandas_definition(lines):
     keys = pd.Series([normalize_line(line) for line in lines], dtype="str")
-    assert [lexical_document(key) for key in keys] == pandas_lexical_text(keys).tolist()
+    assert [reference_lexical_document(key) for key in keys] == pandas_lexical_text(keys).tolist()
+    assert_same_sparse(hashed_lexical(keys), LEXICAL_VECTORIZER.transform(pandas_lexical_text(keys)))
 
 
 def assert_same_sparse(actual, expected):
@@ -195,29 +208,121 @@ LEXICAL_VECTORIZER = HashingVectorizer(
     analyzer="char_wb", ngram_range=LEXICAL_NGRAMS, n_features=LEXICAL_HASH_FEATURES, alternate_sign=False
 )
 NAMES_VECTORIZER = HashingVectorizer(
-    preprocessor=name_words, token_pattern=NAME_WORD_PATTERN.pattern, n_features=NAME_HASH_FEATURES, alternate_sign=False
+    preprocessor=reference_name_text, token_pattern=r"[a-z]{2,}", n_features=NAME_HASH_FEATURES, alternate_sign=False
 )
 
 
-def hashed_lexical(documents):
-    return ngram_hashing.hashed_ngrams(documents, LEXICAL_NGRAMS, LEXICAL_HASH_FEATURES).matrix()
+def hashed_lexical(keys, n_features: int = LEXICAL_HASH_FEATURES):
+    """The lexical input of each key (one row per key) as a matrix."""
+    key_documents, hashed = ngram_hashing.lexical_inputs(keys, LEXICAL_NGRAMS, n_features)
+    return hashed.matrix()[key_documents]
 
 
-def hashed_names(names):
-    return ngram_hashing.hashed_words([name_words(name) for name in names], NAME_WORD_PATTERN, NAME_HASH_FEATURES).matrix()
+def hashed_names(names, n_features: int = NAME_HASH_FEATURES):
+    """The names input of each class/id text (one row per text) as a matrix."""
+    name_documents, hashed = ngram_hashing.name_inputs(names, n_features)
+    return hashed.matrix()[name_documents]
+
+
+def vectorized_lexical(keys):
+    return LEXICAL_VECTORIZER.transform([reference_lexical_document(key) for key in keys])
 
 
 def test_hashed_ngrams_are_the_vectorizers(sample_pages):
     lines = EDGE_TEXTS + [line for page in sample_pages for line in page.lines]
-    documents = [lexical_document(key) for key in dict.fromkeys(map(normalize_line, lines))]
-    assert_same_sparse(hashed_lexical(documents), LEXICAL_VECTORIZER.transform(documents))
+    keys = list(dict.fromkeys(map(normalize_line, lines)))
+    assert_same_sparse(hashed_lexical(keys), vectorized_lexical(keys))
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(), min_size=1, max_size=8))
 def test_hashed_ngrams_are_the_vectorizers_on_any_text(lines):
-    documents = [lexical_document(normalize_line(line)) for line in lines]
-    assert_same_sparse(hashed_lexical(documents), LEXICAL_VECTORIZER.transform(documents))
+    keys = [normalize_line(line) for line in lines]
+    assert_same_sparse(hashed_lexical(keys), vectorized_lexical(keys))
+
+
+# Any code point, lone surrogates and every kind of whitespace included.
+ANY_CHARACTER = st.characters(exclude_categories=())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=ANY_CHARACTER), min_size=1, max_size=8))
+def test_hashed_ngrams_of_unnormalized_keys_are_the_vectorizers(keys):
+    """Keys are normalized lines, but any string hashes as its reference document does."""
+    assert_same_sparse(hashed_lexical(keys), vectorized_lexical(keys))
+
+
+# Keys for each case the compiled reading, splitting and lowercasing must get right.
+EDGE_KEYS = [
+    "", " ", "  ", "x", "read more: 12 ways", "read more: 34 ways", "2024-05-17 09:30", "١٤ مشاهدة",
+    "المصدر: وكالات الأنباء", "北京时间今天上午，国家统计局发布了最新的经济数据。",
+    "日本語 のテキスト",
+    "ΟΔΟΣ ΑΘΗΝΑΣ", "ΣΑΣ Σ ΣΑ", "Σ", "ΑΣ. Σ’Α", "aΣ\u0301 bΣ\u0301c", "İSTANBUL İ", "ǅungla ǈ",
+    "STRASSE ẞ ß", "ﬁnance ﬀ", "Ａ Ｂ", "𝐀𝐁𝐂 😀 𐐀𐐁", "a\ud800b \udfff", "\ud83d\ude00",
+    "no\u00a0break\u3000ideographic\u2028line\x1cfile\x85next", "\t lead  double   spaces ",
+    "KELVIN \u212a", "a" * 5000, "Ш" * 3000 + " " + "😀" * 2000, "x " * 2000,
+]
+
+
+def test_hashed_ngrams_of_edge_keys_are_the_vectorizers():
+    assert_same_sparse(hashed_lexical(EDGE_KEYS), vectorized_lexical(EDGE_KEYS))
+
+
+def test_columns_of_any_count_are_the_vectorizers():
+    """A count of columns that is not a power of two takes the remainder, not a mask."""
+    vectorizer = HashingVectorizer(analyzer="char_wb", ngram_range=LEXICAL_NGRAMS, n_features=1000, alternate_sign=False)
+    expected = vectorizer.transform([reference_lexical_document(key) for key in EDGE_KEYS])
+    assert_same_sparse(hashed_lexical(EDGE_KEYS, n_features=1000), expected)
+    names = ["relatedPosts__item", "share-buttons", "x"]
+    vectorizer = HashingVectorizer(preprocessor=reference_name_text, token_pattern=r"[a-z]{2,}", n_features=999, alternate_sign=False)
+    assert_same_sparse(hashed_names(names, n_features=999), vectorizer.transform(names))
+
+
+def test_keys_with_the_same_document_share_one():
+    """Keys equal but for digit values, or for lone surrogates, are scored once."""
+    key_documents, hashed = ngram_hashing.lexical_inputs(
+        ["read 12 ways", "read 34 ways", "", "a\ud800", "a\ufffd", "read 12 ways"], LEXICAL_NGRAMS, LEXICAL_HASH_FEATURES
+    )
+    assert key_documents.tolist() == [0, 0, 1, 2, 2, 0]
+    assert len(hashed.document_offsets) == 4
+    words = ["".join(letters) for letters in itertools.product("abcdefghij", repeat=4)]  # the table grows
+    key_documents, hashed = ngram_hashing.lexical_inputs(words + words[::-1], LEXICAL_NGRAMS, LEXICAL_HASH_FEATURES)
+    assert key_documents.tolist() == list(range(len(words))) + list(range(len(words)))[::-1]
+    assert len(hashed.column_offsets) == 2 * len(words) + 1  # each word and its "§" twin
+
+
+def test_inputs_of_any_sequence_of_strings():
+    keys = ["Read more", "", "read more"]
+    expected = hashed_lexical(keys)
+    for sequence in (np.array(keys, dtype=object), pd.Series(keys, dtype="str"), tuple(keys)):
+        assert_same_sparse(hashed_lexical(sequence), expected)
+    for bad in ([None], ["ok", b"bytes"], [float("nan")]):
+        with pytest.raises(TypeError):
+            ngram_hashing.lexical_inputs(bad, LEXICAL_NGRAMS, LEXICAL_HASH_FEATURES)
+        with pytest.raises(TypeError):
+            ngram_hashing.name_inputs(bad, NAME_HASH_FEATURES)
+    with pytest.raises(ValueError):
+        ngram_hashing.lexical_inputs(keys, LEXICAL_NGRAMS, 0)
+    with pytest.raises(ValueError):
+        ngram_hashing.lexical_inputs(keys, (4, 5), LEXICAL_HASH_FEATURES)
+
+
+def test_lowering_word_by_word_is_lowering_the_whole_text():
+    """The compiled code lowercases each word on its own, and the vectorizer the whole
+    document: the same, because no character lowers to or from whitespace and the sigma rule
+    does not look across whitespace. Checked over every code point and every whitespace."""
+    for code in itertools.chain(range(0xD800), range(0xE000, 0x110000)):
+        character = chr(code)
+        lowered = character.lower()
+        if character.isspace():
+            assert lowered == character, hex(code)
+        else:
+            assert lowered and not any(c.isspace() for c in lowered), hex(code)
+    spaces = [chr(code) for code in range(0x110000) if chr(code).isspace()]
+    assert len(spaces) == 29
+    for space in spaces:
+        for before, after in (("ΑΣ", "Β"), ("Α", "ΣΒ"), ("ΑΣ\u0301", "\u0301Β"), ("Σ", "Σ"), ("İ", "Σ")):
+            assert (before + space + after).lower() == before.lower() + space + after.lower(), (hex(ord(space)), before, after)
 
 
 def test_hashed_names_are_the_vectorizers(html_table):
@@ -226,8 +331,19 @@ def test_hashed_names_are_the_vectorizers(html_table):
     assert_same_sparse(hashed_names(names), NAMES_VECTORIZER.transform(names))
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet=st.characters(codec="utf-8")), min_size=1, max_size=8))
+EDGE_NAMES = [
+    "", "a", "ab", "aB", "aBc", "aBCd", "abCdE", "relatedPosts__item-2", "HTMLParser xmlHTTP", "ÉTÉ été",
+    "fooİbar İİ", "KELVIN\u212a \u212aelvin", "sidebarΣwidget ΣΑΣ", "مقال_ذو_صلة post-body", "文章 nav",
+    "a\ud800b \udfffcd", "😀share😀buttons", "x" * 5000, "aB" * 2000,
+]
+
+
+def test_hashed_names_of_edge_texts_are_the_vectorizers():
+    assert_same_sparse(hashed_names(EDGE_NAMES), NAMES_VECTORIZER.transform(EDGE_NAMES))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=ANY_CHARACTER), min_size=1, max_size=8))
 def test_hashed_names_are_the_vectorizers_on_any_text(names):
     assert_same_sparse(hashed_names(names), NAMES_VECTORIZER.transform(names))
 
@@ -264,15 +380,44 @@ def test_longest_first_is_pandas_descending_sort(n_chars):
 def test_linear_decisions_are_scikit_learns(model, sample_pages, html_table):
     """The compiled decisions of the linear stages, straight from the hashed words, are the
     estimators' ``decision_function`` on the vectorizers' matrices, to the bit."""
-    lines = EDGE_TEXTS + [line for page in sample_pages for line in page.lines]
-    documents = [lexical_document(key) for key in dict.fromkeys(map(normalize_line, lines))]
-    hashed = ngram_hashing.hashed_ngrams(documents, LEXICAL_NGRAMS, LEXICAL_HASH_FEATURES)
-    expected = model.lexical_.decision_function(LEXICAL_VECTORIZER.transform(documents))
-    np.testing.assert_array_equal(hashed.decisions(model.lexical_.coef_.ravel(), float(model.lexical_.intercept_[0])), expected)
-    names = list(dict.fromkeys(html_table[NAMES_COLUMN])) + [""]
-    hashed = ngram_hashing.hashed_words([name_words(name) for name in names], NAME_WORD_PATTERN, NAME_HASH_FEATURES)
+    lines = EDGE_TEXTS + EDGE_KEYS + [line for page in sample_pages for line in page.lines]
+    keys = list(dict.fromkeys(map(normalize_line, lines))) + EDGE_KEYS
+    key_documents, hashed = ngram_hashing.lexical_inputs(keys, LEXICAL_NGRAMS, LEXICAL_HASH_FEATURES)
+    expected = model.lexical_.decision_function(vectorized_lexical(keys))
+    decisions = hashed.decisions(model.lexical_.coef_.ravel(), float(model.lexical_.intercept_[0]))
+    np.testing.assert_array_equal(decisions[key_documents], expected)
+    names = list(dict.fromkeys(html_table[NAMES_COLUMN])) + EDGE_NAMES
+    name_documents, hashed = ngram_hashing.name_inputs(names, NAME_HASH_FEATURES)
     expected = model.names_.decision_function(NAMES_VECTORIZER.transform(names))
-    np.testing.assert_array_equal(hashed.decisions(model.names_.coef_.ravel(), float(model.names_.intercept_[0])), expected)
+    decisions = hashed.decisions(model.names_.coef_.ravel(), float(model.names_.intercept_[0]))
+    np.testing.assert_array_equal(decisions[name_documents], expected)
+
+
+def test_linear_decisions_over_any_count_of_columns():
+    """Over 1000 columns (a count the sort's buckets do not split evenly) and on long and
+    empty documents, the decisions are the normalized matrix's product, to the bit (the
+    sum scikit-learn's ``decision_function`` makes)."""
+    key_documents, hashed = ngram_hashing.lexical_inputs(EDGE_KEYS, LEXICAL_NGRAMS, 1000)
+    coef = np.random.default_rng(0).normal(size=1000)
+    np.testing.assert_array_equal(hashed.decisions(coef, 0.25), hashed.matrix() @ coef + 0.25)
+
+
+def test_linear_decisions_refuse_out_of_range_indices():
+    """The loop does not check bounds, so every index is checked before it runs."""
+    _, hashed = ngram_hashing.lexical_inputs(["read more", "home"], LEXICAL_NGRAMS, 64)
+    arrays = [hashed.word_ids, hashed.document_offsets, hashed.columns, hashed.column_offsets]
+    coef = np.zeros(64)
+    linear_decisions(*arrays, coef, 0.0)
+    for position, bad in (
+        (0, hashed.word_ids + 5), (0, -hashed.word_ids - 1), (1, hashed.document_offsets + 1),
+        (1, hashed.document_offsets[::-1].copy()), (2, hashed.columns + 64), (3, hashed.column_offsets[:-1].copy()),
+    ):
+        broken = list(arrays)
+        broken[position] = bad
+        with pytest.raises(ValueError):
+            linear_decisions(*broken, coef, 0.0)
+    with pytest.raises(ValueError):
+        linear_decisions(*arrays, coef[:10], 0.0)
 
 
 def test_tree_walk_is_scikit_learns_predict_proba(model, sample_pages):
@@ -293,7 +438,7 @@ def scikit_learn_p_content(model, table: pd.DataFrame) -> np.ndarray:
     table = table.copy()
     table["lex_score"] = np.nan
     table.loc[rows, "lex_score"] = model.lexical_.decision_function(
-        LEXICAL_VECTORIZER.transform([lexical_document(key) for key in table.loc[rows, "text_key"]])
+        vectorized_lexical(table.loc[rows, "text_key"])
     )
     add_lexical_context(table)
     named = rows & (table["has_structure"].to_numpy() == 1)

@@ -1,8 +1,12 @@
 """Training inputs: line weights, the lexical model's text."""
 
+import numpy as np
+from sklearn.feature_extraction.text import HashingVectorizer
+
 from classifier.annotation import format_page, read_annotated_pages
 from classifier.labeled import LABELED_BY_HAND
-from classifier.predictor import lexical_document
+from classifier.model import LEXICAL_HASH_FEATURES, LEXICAL_NGRAMS
+from classifier.ngram_hashing import lexical_inputs
 from classifier.page import Page
 from training.labeling import label_record
 from training.train import HAND_LABELED_WEIGHT, line_weights
@@ -21,6 +25,12 @@ def test_hand_labeled_lines_weigh_more(tmp_path):
 
 
 def test_lexical_text_marks_the_opening_words_and_hides_digit_values():
-    text = [lexical_document(key) for key in ["read more: 12 ways", "المصدر: وكالات", ""]]
-    assert text[0] == "read more: 00 ways §read §more: §00"
-    assert text[1].endswith("§المصدر: §وكالات")
+    """The lexical input of a key is the vectorizer's on its document, written out here by hand."""
+    keys = ["read more: 12 ways", "المصدر: وكالات", "", "Read More: 7 ways"]
+    documents = ["read more: 00 ways §read §more: §00", "المصدر: وكالات §المصدر: §وكالات", " ", "read more: 0 ways §read §more: §0"]
+    key_documents, hashed = lexical_inputs(keys, LEXICAL_NGRAMS, LEXICAL_HASH_FEATURES)
+    vectorizer = HashingVectorizer(analyzer="char_wb", ngram_range=LEXICAL_NGRAMS, n_features=LEXICAL_HASH_FEATURES, alternate_sign=False)
+    expected = vectorizer.transform(documents)
+    actual = hashed.matrix()[key_documents]
+    for part in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(actual, part), getattr(expected, part))
