@@ -11,6 +11,7 @@ setup(
             Extension("classifier._ngram_hash", ["classifier/_ngram_hash.pyx"], language="c++"),
             Extension("classifier._tree_walk", ["classifier/_tree_walk.pyx"]),
             Extension("classifier._langdetect", ["classifier/_langdetect.pyx"], language="c++"),
+            Extension("classifier._line_text", ["classifier/_line_text.pyx"], language="c++"),
         ],
         compiler_directives={"language_level": "3"},
     )

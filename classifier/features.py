@@ -13,8 +13,7 @@ lines, written without spaces, have as many words as a spaced line of the same c
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,10 +25,10 @@ from classifier.page import Page, is_blank
 from classifier.site_counts import SiteCounts, fingerprint
 from classifier.structure_features import STRUCTURE_COLUMNS, STRUCTURE_CONTEXT_COLUMNS, add_structure_features
 from classifier.text import (
+    CHAR_CLASS_PATTERNS,
     SCRIPTS,
-    count_char_classes,
-    key_and_words,
-    visible,
+    LineTexts,
+    measure_lines,
     without_surrogates,
     word_equivalents,
 )
@@ -45,30 +44,16 @@ LINE_LANG_SAMPLE_CHARS = 300
 # Text used for the page-level guess: the longest lines, up to this many characters.
 PAGE_LANG_SAMPLE_CHARS = 600
 
-# Terminal punctuation: Latin, Arabic question mark and full stop (؟ ۔), CJK and ellipsis.
-TERMINAL_PUNCT = ".!?؟۔。！？…"
-# Closing quotes and parentheses after a sentence's terminal punctuation: 「…。」, （…。）, "…."
-# Left out: title marks 《》〈〉 and label brackets 【】 (a title ending in ！ is not a
-# sentence), "[...]" (a teaser's cut), » (breadcrumbs, "Next »" links).
-CLOSING_MARKS = "」』）〕\"'”’)"
-# Leading list/menu markers as Resiliparse and other renderers write them.
-BULLET_PATTERN = r"^\s*(?:[•·◦▪►*\-–—]|\d+[.)])\s"
-# Characters that separate menu items or breadcrumb parts on one line.
-SEPARATOR_PATTERN = r"\s[|»›/·•>]\s|\s[|»›]$|^[|»›]\s"
-URL_PATTERN = r"(?:https?://|www\.)\S+|\S+@\S+\.\w+"
-# A short label before a colon that opens the line: "Source: Agencies", "Al-Dali: The visit...",
-# "المصدر: ...". Runs of such lines are tickers, bylines and metadata lists.
-COLON_PREFIX_PATTERN = r"^\s*(?:[•·◦▪►*\-–—]\s*)?[^:：.!?؟。]{1,40}[:：]\s+\S"
-COPYRIGHT_PATTERN = r"©|\(c\)|®"
-
-_TERMINAL_PUNCT_CHARS = frozenset(TERMINAL_PUNCT)
-_BULLET = re.compile(BULLET_PATTERN)
-_SEPARATOR = re.compile(SEPARATOR_PATTERN)
-# Every separator holds one of these; the plain character scan is much faster than the pattern.
-_SEPARATOR_CHAR = re.compile(r"[|»›/·•>]")
-_URL = re.compile(URL_PATTERN)
-_COLON_PREFIX = re.compile(COLON_PREFIX_PATTERN)
-_COPYRIGHT = re.compile(COPYRIGHT_PATTERN)
+# The list, menu and sentence shapes of a line, measured by ``measure_lines`` (the compiled
+# ``classifier/_line_text.pyx``, where each one's docstring gives the regex it was defined
+# with): leading list markers and spaces, separators of menu items and breadcrumb parts, web
+# and email addresses, terminal punctuation (closing quotes and brackets after it), a colon at
+# the end, a short label before a colon ("Source: Agencies", "المصدر: ..."; runs of such lines
+# are tickers, bylines and metadata lists), a copyright sign.
+SHAPE_COLUMNS = (
+    "starts_with_bullet", "indent_chars", "n_separators", "n_urls",
+    "ends_with_terminal_punct", "ends_with_colon", "has_colon_prefix", "has_copyright_sign",
+)
 # Lines near the page edges carry most chrome; positions are also given as counts.
 CONTEXT_OFFSETS = (-2, -1, 1, 2)
 CONTEXT_COLUMNS = ("log_chars", "link_char_share", "stopword_share", "ends_with_terminal_punct", "punct_share", "dup_count_in_page")
@@ -103,7 +88,7 @@ def featurize(pages: Sequence[Page], site_counts: SiteCounts | None = None) -> p
     """
     lines = _DistinctLines.of([line for page in pages for line in page.lines])
     table = _line_table(pages, lines)
-    char_counts = {name: lines.spread(count) for name, count in count_char_classes(lines.stripped).items()}
+    char_counts = {name: lines.spread(lines.measured.measures[name]) for name in (*CHAR_CLASS_PATTERNS, "spaced_words")}
     _add_length_and_link_features(table, pages, lines, char_counts)
     add_structure_features(table, pages)
     _add_script_features(table, char_counts)
@@ -150,20 +135,17 @@ def offset_tag(offset: int) -> str:
 class _DistinctLines:
     """The distinct line texts of a batch and the one on each row: text features are computed
     once per distinct text (blank lines and menu items repeat) and spread over the rows.
-    ``visible`` is each text without its invisible marks, ``stripped`` that without the
-    spaces around it."""
+    ``measured`` is what ``measure_lines`` finds in each text."""
 
     texts: list[str]
-    visible: list[str]
-    stripped: list[str]
+    measured: LineTexts
     of_row: np.ndarray
 
     @classmethod
     def of(cls, texts: list[str]) -> _DistinctLines:
         of_row, distinct = pd.factorize(np.array(texts, dtype=object))
         distinct = distinct.tolist()
-        shown = list(map(visible, distinct))
-        return cls(distinct, shown, [text.strip() for text in shown], of_row)
+        return cls(distinct, measure_lines(distinct), of_row)
 
     def spread(self, values: np.ndarray) -> np.ndarray:
         """Per row, the value of its text, from ``values`` per distinct text."""
@@ -173,22 +155,20 @@ class _DistinctLines:
 def _line_table(pages: Sequence[Page], lines: _DistinctLines) -> pd.DataFrame:
     page_no = np.repeat(np.arange(len(pages)), [len(p.lines) for p in pages])
     line_no = np.concatenate([np.arange(len(p.lines)) for p in pages]) if pages else np.array([], int)
-    keys, tokens = zip(*map(key_and_words, lines.texts)) if lines.texts else ((), ())
     text = pd.Series(lines.spread(_objects(lines.texts)), dtype=object)
     table = pd.DataFrame({"page_no": page_no, "line_no": line_no, "text": text})
-    table["stripped"] = pd.Series(lines.spread(_objects(lines.stripped)), dtype=object)
+    table["stripped"] = pd.Series(lines.spread(_objects(lines.measured.stripped)), dtype=object)
     # Blank as the labeled format defines it: a zero-width space alone is not blank.
     table["is_blank"] = lines.spread(_flags(map(is_blank, lines.texts)))
-    table["text_key"] = lines.spread(_objects(keys)).tolist()  # a list: pandas stores it as strings
-    table["tokens"] = lines.spread(_objects(tokens))
+    table["text_key"] = lines.spread(_objects(lines.measured.keys)).tolist()  # a list: pandas stores it as strings
+    table["tokens"] = lines.spread(_objects(lines.measured.words))
     return table
 
 
 def _add_length_and_link_features(
     table: pd.DataFrame, pages: Sequence[Page], lines: _DistinctLines, char_counts: dict[str, np.ndarray]
 ) -> None:
-    visible_texts, stripped = lines.visible, lines.stripped
-    n_chars = lines.spread(_lengths(stripped))
+    n_chars = lines.spread(lines.measured.measures["n_chars"])
     n_words = word_equivalents(char_counts)
     table["n_chars"] = n_chars
     table["log_chars"] = np.log1p(n_chars)
@@ -201,16 +181,8 @@ def _add_length_and_link_features(
     table["has_link_info"] = has_links.astype(np.int8)
     # Unknown (plain-text input) is NaN, not 0: the model learns to lean on text cues instead.
     table["link_char_share"] = np.where(has_links, link_chars / n_chars.clip(min=1), np.nan)
-    table["starts_with_bullet"] = lines.spread(_occurs(_BULLET, visible_texts))
-    table["indent_chars"] = lines.spread(_lengths(visible_texts) - _lengths([text.lstrip() for text in visible_texts]))
-    table["n_separators"] = lines.spread(_count_matches(_SEPARATOR, stripped, _SEPARATOR_CHAR.search))
-    table["n_urls"] = lines.spread(_count_matches(_URL, stripped, _may_hold_url))
-    table["ends_with_terminal_punct"] = lines.spread(
-        _flags(text.rstrip(CLOSING_MARKS)[-1:] in _TERMINAL_PUNCT_CHARS for text in stripped)
-    )
-    table["ends_with_colon"] = lines.spread(_flags(text[-1:] in (":", "：") for text in stripped))
-    table["has_colon_prefix"] = lines.spread(_occurs(_COLON_PREFIX, stripped))
-    table["has_copyright_sign"] = lines.spread(_occurs(_COPYRIGHT, stripped))
+    for name in SHAPE_COLUMNS:
+        table[name] = lines.spread(lines.measured.measures[name])
 
 
 def _objects(values: Sequence) -> np.ndarray:
@@ -218,31 +190,8 @@ def _objects(values: Sequence) -> np.ndarray:
     return np.fromiter(values, dtype=object, count=len(values))
 
 
-def _lengths(texts: list[str]) -> np.ndarray:
-    return np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-
-
 def _flags(values) -> np.ndarray:
     return np.fromiter(values, dtype=np.int8)
-
-
-def _occurs(pattern: re.Pattern, texts: list[str]) -> np.ndarray:
-    """1 where ``pattern`` occurs in the text, as ``Series.str.contains`` says."""
-    search = pattern.search
-    return np.fromiter((search(text) is not None for text in texts), dtype=np.int8, count=len(texts))
-
-
-def _count_matches(pattern: re.Pattern, texts: list[str], may_match: Callable[[str], object]) -> np.ndarray:
-    """``Series.str.count(pattern)``, scanning only the texts ``may_match`` lets through (every
-    match holds something it looks for, and it is much faster than the pattern)."""
-    findall = pattern.findall
-    counts = (len(findall(text)) if may_match(text) else 0 for text in texts)
-    return np.fromiter(counts, dtype=np.int64, count=len(texts))
-
-
-def _may_hold_url(text: str) -> bool:
-    """Every URL_PATTERN match holds one of these; its ``\\S+@`` scan is slow on long lines."""
-    return "://" in text or "www." in text or "@" in text
 
 
 def _add_script_features(table: pd.DataFrame, counts: dict[str, np.ndarray]) -> None:

@@ -4,9 +4,12 @@ Arabic needs care: bidi marks, tatweel and diacritics change the code points but
 text a reader sees, and Arabic-Indic digits are digits. ``normalize_line`` folds them so
 that two copies of the same menu item compare equal.
 
-Chinese, Japanese and Thai are written without spaces between words: ``count_char_classes``
+Chinese, Japanese and Thai are written without spaces between words: ``measure_lines``
 counts their letters apart from the word runs of spaced scripts, and ``word_equivalents``
 turns both into one comparable number of words per line.
+
+The work per line is compiled (``classifier/_line_text.pyx``); what each character is (its
+script, ``\\w``, what folding makes of it) is defined here, with ``re`` and ``str``.
 """
 
 from __future__ import annotations
@@ -14,8 +17,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
+
+from classifier import _line_text
 
 # Han ideographs (with the iteration marks 々〆〇 and the supplementary planes) and kana
 # (with half-width katakana): Chinese and Japanese, written without spaces.
@@ -42,7 +48,7 @@ UNSPACED_SCRIPTS = ("cjk", "thai")
 DIGIT_PATTERN = r"\d"
 # Thai vowel and tone marks are letters of their script, not punctuation.
 PUNCT_PATTERN = rf"[^\w\s{_THAI_LETTERS}]"
-# The one-character classes counted on each line by ``count_char_classes``.
+# The one-character classes counted on each line by ``measure_lines``.
 CHAR_CLASS_PATTERNS = {
     **SCRIPT_PATTERNS, "digit": DIGIT_PATTERN, "punct": PUNCT_PATTERN, "space": r"\s", "ascii_upper": "[A-Z]"
 }
@@ -62,15 +68,8 @@ _DIGITS = {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for 
 # Arrow strings (UTF-8), which cannot hold them.
 _SURROGATES = dict.fromkeys(range(0xD800, 0xE000), "\ufffd")
 _FOLD = {**_INVISIBLE, _TATWEEL: None, **_ARABIC_MARKS, **_DIGITS, **_SURROGATES}
-# Finds a character _FOLD changes: most lines have none, and translating is slow.
-_FOLDED_CHAR = re.compile(
-    "[" + "".join(re.escape(chr(code)) for code in _FOLD if code not in _SURROGATES) + "\ud800-\udfff]"
-)
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-_INVISIBLE_CHAR = re.compile("[" + "".join(re.escape(chr(code)) for code in _INVISIBLE) + "]")
-_LEADING_BULLETS = re.compile(r"^[\s•·◦▪►»>|*\-–—]+")
 _WORD = re.compile(r"\w+")
-
 
 # Mean word length in characters of running text, counted on the gold text of
 # ../shared/data: Chinese 1.80 (jieba on 200 zh pages, 186k words), Japanese 1.78 (janome on
@@ -81,18 +80,10 @@ HAN_KANA_CHARS_PER_WORD = 1.8
 THAI_CHARS_PER_WORD = 4.4
 
 
-def visible(text: str) -> str:
-    """The text without bidi controls and zero-width characters: what the features measure
-    (a line ending in "؟" and a right-to-left mark ends in "؟"). Output text keeps them."""
-    return text.translate(_INVISIBLE) if _INVISIBLE_CHAR.search(text) else text
-
-
 def fold(text: str) -> str:
     """Drop invisible marks, tatweel and Arabic diacritics; Arabic-Indic digits to ASCII; lone
     surrogates to U+FFFD; casefold."""
-    if _FOLDED_CHAR.search(text):
-        text = text.translate(_FOLD)
-    return text.casefold()
+    return _line_text.fold(text, _CHARS)
 
 
 def without_surrogates(text: str) -> str:
@@ -103,54 +94,45 @@ def without_surrogates(text: str) -> str:
 
 def normalize_line(line: str) -> str:
     """The comparison key of a line: folded, bullets and repeated spaces removed."""
-    return _key_of_folded(fold(line))
+    return _line_text.line_key(line, _CHARS)
 
 
 def words(text: str) -> list[str]:
     """Word tokens (Unicode ``\\w`` runs) of folded text."""
-    return _WORD.findall(fold(text))
+    return _line_text.line_words(text, _CHARS)
 
 
-def key_and_words(line: str) -> tuple[str, list[str]]:
-    """``normalize_line(line)`` and ``words(line)``, folding the line once."""
-    folded = fold(line)
-    return _key_of_folded(folded), _WORD.findall(folded)
+@dataclass(frozen=True)
+class LineTexts:
+    """What ``measure_lines`` finds in each of its texts, in their order."""
+
+    # The text without invisible marks (bidi controls, zero-width characters) and without the
+    # spaces around it: what the features measure (a line ending in "؟" and a right-to-left
+    # mark ends in "؟"); output keeps the line as written.
+    stripped: list[str]
+    # ``normalize_line`` and ``words`` of the text.
+    keys: list[str]
+    words: list[list[str]]
+    # Arrays, one value per text, by name. Of the stripped text: how many of its characters
+    # match each pattern of ``CHAR_CLASS_PATTERNS`` (``len(re.findall(pattern, stripped))``);
+    # ``spaced_words``, its runs of word characters (``\\w`` and combining marks, which are part
+    # of the word they follow) outside the unspaced scripts, the words of scripts written with
+    # spaces: ``len(words(line))`` where no combining mark splits a ``\\w`` run ("vélo" with a
+    # combining accent, "ve" + U+0301 + "lo", is one word here, two there); ``n_chars``; and
+    # its list, menu and sentence shapes (``classifier._line_text.SHAPE_COUNTS`` and
+    # ``SHAPE_FLAGS``: ``indent_chars`` and ``starts_with_bullet`` are of the text before
+    # stripping).
+    measures: dict[str, np.ndarray]
 
 
-def _key_of_folded(folded: str) -> str:
-    # Runs of spaces to one, ends stripped: ``str.split`` splits at exactly the characters
-    # regex ``\s`` matches.
-    return " ".join(_LEADING_BULLETS.sub("", folded).split())
-
-
-def count_char_classes(lines: Sequence[str]) -> dict[str, np.ndarray]:
-    """Per line, how many of its characters match each pattern of ``CHAR_CLASS_PATTERNS``:
-    ``len(re.findall(pattern, line))``, counted for all lines at once over their code points.
-
-    Also ``spaced_words``: the runs of word characters (``\\w`` and combining marks, which are
-    part of the word they follow) outside the unspaced scripts: the words of a line in
-    scripts written with spaces. It is ``len(words(line))`` where no combining mark splits a
-    ``\\w`` run ("vélo" with a combining accent, "ve" + U+0301 + "lo", is one word here, two there).
-    """
-    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
-    line_of_char = np.repeat(np.arange(len(lines)), lengths)
-    classes = _CHAR_CLASSES[code_points("".join(lines))]
-    counts = {
-        name: np.bincount(line_of_char[(classes & (1 << bit)) != 0], minlength=len(lines))
-        for bit, name in enumerate(CHAR_CLASS_PATTERNS)
-    }
-    in_word = (classes & _SPACED_WORD_BIT) != 0
-    # A word starts at a word character that does not follow one on its own line.
-    starts = in_word.copy()
-    starts[1:] &= ~in_word[:-1]
-    line_starts = (np.cumsum(lengths) - lengths)[lengths > 0]
-    starts[line_starts] = in_word[line_starts]
-    counts["spaced_words"] = np.bincount(line_of_char[starts], minlength=len(lines))
-    return counts
+def measure_lines(texts: Sequence[str]) -> LineTexts:
+    """The stripped visible text, key, words and measures of each text, in one compiled pass
+    per text (``classifier/_line_text.pyx``)."""
+    return LineTexts(*_line_text.measure_lines(texts, _CHARS))
 
 
 def word_equivalents(counts: dict[str, np.ndarray]) -> np.ndarray:
-    """Words per line, for every script, from ``count_char_classes``: the words of spaced
+    """Words per line, for every script, from ``measure_lines``' counts: the words of spaced
     scripts, plus one word per HAN_KANA_CHARS_PER_WORD Han and kana characters and per
     THAI_CHARS_PER_WORD Thai letters (a fraction: a Chinese sentence of 60 characters is
     about 33 words, not one)."""
@@ -181,11 +163,6 @@ class CodePointTable:
         return self._values[code_points]
 
 
-def _char_class_bits(char: str) -> int:
-    bits = sum(1 << bit for bit, pattern in enumerate(_CHAR_CLASS_REGEXES) if pattern.match(char))
-    return bits | _SPACED_WORD_BIT if _is_spaced_word_char(char) else bits
-
-
 def _is_spaced_word_char(char: str) -> bool:
     """A character of a word of a spaced script: ``\\w``, a combining mark, or one of the
     Arabic marks ``fold`` drops inside words (some are not combining), outside the unspaced
@@ -195,8 +172,25 @@ def _is_spaced_word_char(char: str) -> bool:
     return bool(_WORD.match(char)) or unicodedata.category(char).startswith("M") or ord(char) in _ARABIC_MARKS
 
 
-_CHAR_CLASS_REGEXES = [re.compile(pattern) for pattern in CHAR_CLASS_PATTERNS.values()]
+def _is_invisible(char: str) -> bool:
+    return ord(char) in _INVISIBLE
+
+
+def _fold_char(char: str) -> str:
+    """What ``fold`` makes of one character: fold maps each character on its own (translating
+    and casefolding both do)."""
+    return char.translate(_FOLD).casefold()
+
+
 _UNSPACED_CHAR = re.compile("|".join(SCRIPT_PATTERNS[script] for script in UNSPACED_SCRIPTS))
-# The table's bit after those of CHAR_CLASS_PATTERNS.
-_SPACED_WORD_BIT = 1 << len(CHAR_CLASS_PATTERNS)
-_CHAR_CLASSES = CodePointTable(_char_class_bits, np.uint16)
+# Every class the line kernel tells characters apart by: those it counts per line, and those
+# its patterns read (``\\s`` and ``\\d`` are counted too).
+_CHARS = _line_text.CharTable(
+    {
+        **{name: re.compile(pattern).match for name, pattern in CHAR_CLASS_PATTERNS.items()},
+        "word": _WORD.match,
+        "invisible": _is_invisible,
+        "spaced_word": _is_spaced_word_char,
+    },
+    _fold_char,
+)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from classifier.features import featurize
 from classifier.html import render_html
 from classifier.page import Page
-from classifier.text import HAN_KANA_CHARS_PER_WORD, THAI_CHARS_PER_WORD, count_char_classes, word_equivalents, words
+from classifier.text import HAN_KANA_CHARS_PER_WORD, THAI_CHARS_PER_WORD, measure_lines, word_equivalents, words
 from tests.paths import SHARED_DATA
 
 # Two sentences of 54 and 55 Han characters; as ``\w`` runs (between commas) 3 and 5 words.
@@ -89,7 +89,7 @@ def test_korean_has_spaces_and_its_own_script():
 
 
 def test_word_equivalents_add_spaced_words_and_unspaced_letters():
-    counts = count_char_classes(["iPhone手机 3 new", "ภาษาไทย", "", "!!!"])
+    counts = measure_lines(["iPhone手机 3 new", "ภาษาไทย", "", "!!!"]).measures
     assert counts["spaced_words"].tolist() == [3, 0, 0, 0]
     assert word_equivalents(counts).tolist() == pytest.approx([3 + 2 / HAN_KANA_CHARS_PER_WORD, 7 / THAI_CHARS_PER_WORD, 0, 0])
 
@@ -100,7 +100,7 @@ _SPACED_ALPHABET = "abcXYZ019 _-.,!?'\n\tàéß" + "قالوزير" + "прив�
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(alphabet=_SPACED_ALPHABET, max_size=30), min_size=1, max_size=5))
 def test_spaced_words_are_the_word_tokens_of_spaced_scripts(lines):
-    counts = count_char_classes(lines)
+    counts = measure_lines(lines).measures
     assert counts["spaced_words"].tolist() == [len(words(line)) for line in lines]
 
 

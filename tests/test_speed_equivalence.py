@@ -2,13 +2,13 @@
 
 The shipped model was trained on features computed with langdetect itself, pandas string
 methods and scikit-learn's HashingVectorizer and tree prediction; every replacement must give
-bit-identical numbers. ``bench/profile_featurize.py`` checks whole scored tables.
+bit-identical numbers. ``bench/profile_featurize.py`` checks whole scored tables. The compiled
+line kernel is checked against the regexes it replaced in ``test_line_text.py``.
 """
 
 import gzip
 import itertools
 import json
-import re
 
 import numpy as np
 import pandas as pd
@@ -38,13 +38,7 @@ from classifier.predictor import (
 )
 from classifier.page import Page
 from classifier.structure_features import NAMES_COLUMN
-from classifier.text import (
-    CHAR_CLASS_PATTERNS,
-    count_char_classes,
-    fold,
-    key_and_words,
-    normalize_line,
-)
+from classifier.text import normalize_line
 from classifier.tree_walk import TreeWalk
 from tests.paths import GOLD
 
@@ -352,21 +346,6 @@ def test_hashed_names_are_the_vectorizers_on_any_text(names):
 @given(st.lists(st.text(min_size=0, max_size=6), min_size=1, max_size=30))
 def test_murmurhash_is_scikit_learns(strings):
     assert [hash_bytes(string.encode("utf-8")) for string in strings] == [murmurhash3_32(string, seed=0) for string in strings]
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(), max_size=6))
-def test_char_class_counts_are_regex_counts(lines):
-    counts = count_char_classes(lines)
-    for name, pattern in CHAR_CLASS_PATTERNS.items():
-        assert counts[name].tolist() == [len(re.findall(pattern, line)) for line in lines], name
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text())
-def test_key_and_words_are_the_regex_definitions(line):
-    key = re.sub(r"\s+", " ", re.sub(r"^[\s•·◦▪►»>|*\-–—]+", "", fold(line))).strip()
-    assert key_and_words(line) == (key, re.findall(r"\w+", fold(line)))
 
 
 @settings(max_examples=300, deadline=None)
