@@ -9,6 +9,7 @@ line kernel is checked against the regexes it replaced in ``test_line_text.py``.
 import gzip
 import itertools
 import json
+import re
 
 import numpy as np
 import pandas as pd
