@@ -345,31 +345,90 @@ def _whole_input_site_counts(table: pd.DataFrame, pages: Sequence[Page], site_co
 
 
 def _add_position_features(table: pd.DataFrame) -> None:
-    by_page = table.groupby("page_no")
-    n_lines = by_page["line_no"].transform("size")
-    table["rel_position"] = table["line_no"] / n_lines.clip(lower=1)
-    chars_before = by_page["n_chars"].cumsum() - table["n_chars"]
-    table["rel_char_position"] = chars_before / by_page["n_chars"].transform("sum").clip(lower=1)
-    nonblank = table["is_blank"] == 0
-    nonblank_index = nonblank.astype(int).groupby(table["page_no"]).cumsum() - 1
-    n_nonblank = nonblank.groupby(table["page_no"]).transform("sum")
-    table["lines_before"] = np.log1p(nonblank_index.clip(lower=0))
-    table["lines_after"] = np.log1p((n_nonblank - nonblank_index - 1).clip(lower=0))
-    table["nonblank_index_rel"] = nonblank_index.clip(lower=0) / n_nonblank.clip(lower=1)
+    """Where each line sits: in its page (by lines, characters and non-blank lines) and in its
+    block (the run of non-blank lines it belongs to). Computed by position in numpy, as pages
+    are contiguous and every count is an integer: the values are those of the groupby
+    definitions (``tests/test_features.py``)."""
+    pages = _PageRuns.of(table["page_no"].to_numpy())
+    line_no, n_chars = table["line_no"].to_numpy(), table["n_chars"].to_numpy()
+    is_blank = table["is_blank"].to_numpy()
+    nonblank = is_blank == 0
+    table["rel_position"] = line_no / pages.per_row(pages.lengths).clip(min=1)
+    chars_before = pages.cumsum(n_chars) - n_chars
+    table["rel_char_position"] = chars_before / pages.per_row(pages.sums(n_chars)).clip(min=1)
+    nonblank_index = pages.cumsum(nonblank.astype(np.int64)) - 1
+    n_nonblank = pages.per_row(pages.sums(nonblank.astype(np.int64)))
+    table["lines_before"] = np.log1p(nonblank_index.clip(min=0))
+    table["lines_after"] = np.log1p((n_nonblank - nonblank_index - 1).clip(min=0))
+    table["nonblank_index_rel"] = nonblank_index.clip(min=0) / n_nonblank.clip(min=1)
     table["page_log_lines"] = np.log1p(n_nonblank)
-    block_id = table["is_blank"].groupby(table["page_no"]).cumsum()
-    block = table[nonblank].groupby([table["page_no"], block_id])
-    table["block_n_lines"] = block["line_no"].transform("size")
-    table["block_log_chars"] = np.log1p(block["n_chars"].transform("sum"))
-    # Menus are runs of bulleted lines; a sentence inside one is a teaser, not the article.
-    table["block_bullet_share"] = block["starts_with_bullet"].transform("mean")
-    table["pos_in_block"] = block.cumcount() / table["block_n_lines"].clip(lower=1)
-    previous_blank = by_page["is_blank"].shift(1, fill_value=1)
-    next_blank = by_page["is_blank"].shift(-1, fill_value=1)
-    table["blank_before"] = previous_blank.astype(np.int8)
-    table["blank_after"] = next_blank.astype(np.int8)
-    for column in ("block_n_lines", "block_log_chars", "block_bullet_share", "pos_in_block"):
-        table[column] = table[column].fillna(0)
+    _add_block_features(table, pages, nonblank, n_chars)
+    first_of_page, last_of_page = pages.firsts(), pages.lasts()
+    previous_blank = np.ones(len(table), dtype=np.int8)
+    previous_blank[1:] = is_blank[:-1]
+    previous_blank[first_of_page] = 1
+    next_blank = np.ones(len(table), dtype=np.int8)
+    next_blank[:-1] = is_blank[1:]
+    next_blank[last_of_page] = 1
+    table["blank_before"] = previous_blank
+    table["blank_after"] = next_blank
+
+
+def _add_block_features(table: pd.DataFrame, pages: _PageRuns, nonblank: np.ndarray, n_chars: np.ndarray) -> None:
+    """A block is a run of non-blank lines within a page (menus are runs of bulleted lines; a
+    sentence inside one is a teaser, not the article). 0 on blank lines."""
+    rows = np.flatnonzero(nonblank)
+    starts_block = np.ones(len(rows), dtype=bool)
+    starts_block[1:] = rows[1:] != rows[:-1] + 1
+    starts_block |= np.isin(rows, pages.firsts())
+    blocks = _PageRuns(np.flatnonzero(starts_block), len(rows))
+    size = blocks.per_row(blocks.lengths)
+    bullets = table["starts_with_bullet"].to_numpy()[rows].astype(np.int64)
+    columns = {
+        "block_n_lines": size,
+        "block_log_chars": np.log1p(blocks.per_row(blocks.sums(n_chars[rows]))),
+        "block_bullet_share": blocks.per_row(blocks.sums(bullets)) / size,
+        "pos_in_block": (np.arange(len(rows)) - blocks.per_row(blocks.starts)) / size.clip(min=1),
+    }
+    for name, values in columns.items():
+        column = np.zeros(len(table))
+        column[rows] = values
+        table[name] = column
+
+
+@dataclass(frozen=True)
+class _PageRuns:
+    """Contiguous runs of rows (a batch's pages, a page's blocks): ``starts`` are the first
+    rows of the runs, ``n_rows`` the rows in all."""
+
+    starts: np.ndarray
+    n_rows: int
+
+    @classmethod
+    def of(cls, page_no: np.ndarray) -> _PageRuns:
+        return cls(np.flatnonzero(np.diff(page_no, prepend=-1)), len(page_no))
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.diff(np.append(self.starts, self.n_rows))
+
+    def per_row(self, values: np.ndarray) -> np.ndarray:
+        """Each run's value on each of its rows."""
+        return np.repeat(values, self.lengths)
+
+    def sums(self, values: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(values, self.starts) if len(self.starts) else values[:0]
+
+    def cumsum(self, values: np.ndarray) -> np.ndarray:
+        """Running sums that start again at each run."""
+        running = np.cumsum(values)
+        return running - self.per_row(running[self.starts] - values[self.starts])
+
+    def firsts(self) -> np.ndarray:
+        return self.starts
+
+    def lasts(self) -> np.ndarray:
+        return np.append(self.starts[1:], self.n_rows)[: len(self.starts)] - 1
 
 
 def _with_context_features(table: pd.DataFrame) -> pd.DataFrame:

@@ -212,3 +212,60 @@ def test_language_of_long_lines_against_the_page():
     assert row(table, 0, 0).page_lang == "en"
     assert row(table, 0, 0).line_lang_matches_page == 1 and row(table, 0, 2).line_lang_matches_page == 0
     assert row(table, 0, 3).line_lang_known == 0 and math.isnan(row(table, 0, 3).line_lang_matches_page)
+
+
+POSITION_COLUMNS = (
+    "rel_position", "rel_char_position", "lines_before", "lines_after", "nonblank_index_rel", "page_log_lines",
+    "block_n_lines", "block_log_chars", "block_bullet_share", "pos_in_block", "blank_before", "blank_after",
+)
+
+
+def position_features_by_groupby(table):
+    """The position features by their pandas groupby definitions (how they were first written):
+    the reference the positional numpy code must equal exactly."""
+    import pandas as pd
+
+    out = pd.DataFrame(index=table.index)
+    by_page = table.groupby("page_no")
+    out["rel_position"] = table["line_no"] / by_page["line_no"].transform("size").clip(lower=1)
+    chars_before = by_page["n_chars"].cumsum() - table["n_chars"]
+    out["rel_char_position"] = chars_before / by_page["n_chars"].transform("sum").clip(lower=1)
+    nonblank = table["is_blank"] == 0
+    nonblank_index = nonblank.astype(int).groupby(table["page_no"]).cumsum() - 1
+    n_nonblank = nonblank.groupby(table["page_no"]).transform("sum")
+    out["lines_before"] = np.log1p(nonblank_index.clip(lower=0))
+    out["lines_after"] = np.log1p((n_nonblank - nonblank_index - 1).clip(lower=0))
+    out["nonblank_index_rel"] = nonblank_index.clip(lower=0) / n_nonblank.clip(lower=1)
+    out["page_log_lines"] = np.log1p(n_nonblank)
+    block_id = table["is_blank"].groupby(table["page_no"]).cumsum()
+    block = table[nonblank].groupby([table["page_no"], block_id])
+    out["block_n_lines"] = block["line_no"].transform("size")
+    out["block_log_chars"] = np.log1p(block["n_chars"].transform("sum"))
+    out["block_bullet_share"] = block["starts_with_bullet"].transform("mean")
+    out["pos_in_block"] = block.cumcount() / out["block_n_lines"].clip(lower=1)
+    out["blank_before"] = by_page["is_blank"].shift(1, fill_value=1).astype(np.int8)
+    out["blank_after"] = by_page["is_blank"].shift(-1, fill_value=1).astype(np.int8)
+    for column in ("block_n_lines", "block_log_chars", "block_bullet_share", "pos_in_block"):
+        out[column] = out[column].fillna(0)
+    return out
+
+
+def test_position_features_are_their_groupby_definitions_on_real_pages():
+    from classifier.labeled import read_labeled_pages
+    from tests.paths import GOLD
+
+    pages = [*read_labeled_pages(GOLD), Page("empty", []), Page("blank", ["", "  "]), Page("one", ["• a"])]
+    table = featurize(pages)
+    expected = position_features_by_groupby(table)
+    for column in POSITION_COLUMNS:
+        np.testing.assert_array_equal(table[column].to_numpy(), expected[column].to_numpy(), err_msg=column)
+        assert table[column].dtype == expected[column].dtype, column
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["", " ", "• menu", "A sentence of words.", "x"]), max_size=9), max_size=6))
+def test_position_features_are_their_groupby_definitions_on_any_layout(layouts):
+    table = featurize([Page(str(i), lines) for i, lines in enumerate(layouts)])
+    expected = position_features_by_groupby(table)
+    for column in POSITION_COLUMNS:
+        np.testing.assert_array_equal(table[column].to_numpy(), expected[column].to_numpy(), err_msg=column)
