@@ -363,7 +363,7 @@ def _add_position_features(table: pd.DataFrame) -> None:
     table["nonblank_index_rel"] = nonblank_index.clip(min=0) / n_nonblank.clip(min=1)
     table["page_log_lines"] = np.log1p(n_nonblank)
     _add_block_features(table, pages, nonblank, n_chars)
-    first_of_page, last_of_page = pages.firsts(), pages.lasts()
+    first_of_page, last_of_page = pages.starts, pages.lasts()
     previous_blank = np.ones(len(table), dtype=np.int8)
     previous_blank[1:] = is_blank[:-1]
     previous_blank[first_of_page] = 1
@@ -380,7 +380,7 @@ def _add_block_features(table: pd.DataFrame, pages: _PageRuns, nonblank: np.ndar
     rows = np.flatnonzero(nonblank)
     starts_block = np.ones(len(rows), dtype=bool)
     starts_block[1:] = rows[1:] != rows[:-1] + 1
-    starts_block |= np.isin(rows, pages.firsts())
+    starts_block |= np.isin(rows, pages.starts)
     blocks = _PageRuns(np.flatnonzero(starts_block), len(rows))
     size = blocks.per_row(blocks.lengths)
     bullets = table["starts_with_bullet"].to_numpy()[rows].astype(np.int64)
@@ -423,9 +423,6 @@ class _PageRuns:
         """Running sums that start again at each run."""
         running = np.cumsum(values)
         return running - self.per_row(running[self.starts] - values[self.starts])
-
-    def firsts(self) -> np.ndarray:
-        return self.starts
 
     def lasts(self) -> np.ndarray:
         return np.append(self.starts[1:], self.n_rows)[: len(self.starts)] - 1

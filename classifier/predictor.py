@@ -206,9 +206,9 @@ def feature_matrix(table: pd.DataFrame, columns: list[str], rows: np.ndarray | N
     more time than the two tree stages' walks."""
     n_rows = len(table) if rows is None else int(np.count_nonzero(rows))
     matrix = np.empty((len(columns), n_rows), dtype=np.float32)
-    for row, name in zip(matrix, columns):
+    for column_values, name in zip(matrix, columns):
         values = table[name].to_numpy()
-        row[:] = values if rows is None else values[rows]
+        column_values[:] = values if rows is None else values[rows]
     return np.nan_to_num(matrix.T, nan=-1.0, copy=False).copy(order="C")
 
 

@@ -29,7 +29,7 @@ from classifier.language import detect_language, stoplist_name
 from classifier.page import Page
 from classifier.text import fold
 from training.alignment import covered_lines, tokenize, word_weight
-from training.extraction_cache import CachedExtraction, ExtractionCache, extraction_key
+from training.extraction_cache import CachedExtraction, ExtractionCache, extraction_key, html_digest
 from training.labeling import line_labels
 
 OPTIONAL_EXTRA = "bench"
@@ -231,8 +231,9 @@ def run_html_extractors(
     """Each extractor on each page with HTML, a page at a time, into its run."""
     for n_done, (page, page_html) in enumerate(pages_with_html(pages, html), start=1):
         lang = page_language(page)
+        digest = html_digest(page_html) if cache is not None else ""
         for name in names:
-            text = cached_extraction(name, page_html, lang, runs[name], cache)
+            text = cached_extraction(name, page_html, digest, lang, runs[name], cache)
             runs[name].add(page, extraction_labels(page, text))
         if progress and n_done % PROGRESS_EVERY_PAGES == 0:
             progress(f"HTML baselines: {n_done} pages")
@@ -271,15 +272,17 @@ def page_language(page: Page) -> str | None:
     return page.lang or detect_language("\n".join(sorted(page.lines, key=len, reverse=True)))
 
 
-def cached_extraction(name: str, html: str, lang: str | None, run: SystemRun, cache: ExtractionCache | None) -> str:
-    """The text of extractor ``name``, from ``cache`` when it is kept there, else run (and
-    kept, unless it timed out); its time and failure go to ``run``."""
+def cached_extraction(
+    name: str, html: str, digest: str, lang: str | None, run: SystemRun, cache: ExtractionCache | None
+) -> str:
+    """The text of extractor ``name``, from ``cache`` when it is kept there (under the HTML's
+    ``digest``), else run (and kept, unless it timed out); its time and failure go to ``run``."""
     extractor = HTML_EXTRACTORS[name]
-    key = extraction_key(name, extractor.package, html, lang) if cache is not None else None
-    extraction = cache.get(key) if key else None
+    key = extraction_key(name, extractor.package, digest, lang) if cache is not None else None
+    extraction = cache.get(key) if cache is not None else None
     if extraction is None:
         extraction = timed_extraction(extractor, html, lang)
-        if key and extraction.failure != "timeout":
+        if cache is not None and extraction.failure != "timeout":
             cache.put(key, extraction)
     run.seconds += extraction.seconds
     if extraction.failure:

@@ -66,13 +66,15 @@ class ExtractionCache:
         with self._connection:
             self._connection.execute("INSERT OR REPLACE INTO extraction VALUES (?, ?, ?, ?, ?, ?, ?)", (*key, *astuple(extraction)))
 
-    def close(self) -> None:
-        self._connection.close()
+
+def html_digest(html: str) -> str:
+    """The sha256 of a page's HTML, as extractions are keyed by it."""
+    return hashlib.sha256(html.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def extraction_key(name: str, package: str, html: str, lang: str | None) -> tuple[str, str, str, str]:
-    """The cache key of extractor ``name`` (from ``package``) run on ``html`` for language ``lang``."""
-    digest = hashlib.sha256(html.encode("utf-8", "surrogatepass")).hexdigest()
+def extraction_key(name: str, package: str, digest: str, lang: str | None) -> tuple[str, str, str, str]:
+    """The cache key of extractor ``name`` (from ``package``) run for language ``lang`` on the
+    HTML of sha256 ``digest`` (``html_digest``)."""
     return name, package_version(package), lang or "", digest
 
 
