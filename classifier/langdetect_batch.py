@@ -34,7 +34,7 @@ MAX_DETECT_CHARS = 1000
 # langdetect samples n-grams at random; this seed makes its answers reproducible.
 LANGDETECT_SEED = 0
 # Bumped when the cached profiles' arrays change meaning or layout.
-_PROFILE_CACHE_LAYOUT = 2
+_PROFILE_CACHE_LAYOUT = 3
 
 _SPACE_RUNS = re.compile(" {2,}")
 # langdetect counts as Latin everything from "A" to "z" (brackets and "_" included), and as
@@ -106,23 +106,30 @@ def _built_profiles() -> _Profiles:
 
 
 def _read_profiles(path: Path) -> _Profiles:
-    """The cached profiles: P(n-gram | language) is 96% zeros, so only the non-zero entries are
-    stored (2 MB instead of 38), and put back in place here."""
+    """The cached profiles. P(n-gram | language) (38 MB) is mapped from its own ``.npy`` file,
+    not read: a process reads the pages of the rows its texts look up, and starts in
+    milliseconds where filling the matrix took half a second."""
     with np.load(path, allow_pickle=False) as arrays:
-        probabilities = np.zeros(tuple(arrays["shape"].tolist()), dtype=np.float64)
-        probabilities[arrays["nonzero_rows"], arrays["nonzero_columns"]] = arrays["nonzero_values"]
-        return _Profiles(tuple(arrays["languages"].tolist()), probabilities, arrays["sorted_keys"], arrays["rows_of_sorted_keys"])
+        languages, sorted_keys, rows = arrays["languages"], arrays["sorted_keys"], arrays["rows_of_sorted_keys"]
+    probabilities = np.load(_probabilities_path(path), mmap_mode="r", allow_pickle=False)
+    if probabilities.dtype != np.float64 or probabilities.shape != (len(sorted_keys), len(languages)):
+        raise ValueError(f"{path}: profile matrix of shape {probabilities.shape}")
+    return _Profiles(tuple(languages.tolist()), probabilities, sorted_keys, rows)
 
 
 def _write_profiles(profiles: _Profiles, path: Path) -> None:
+    """The matrix first: a reader takes the ``.npz`` as the sign that both files are there."""
+    with atomic_output(_probabilities_path(path)) as tmp, open(tmp, "wb") as handle:
+        np.save(handle, np.ascontiguousarray(profiles.probabilities, dtype=np.float64))
     with atomic_output(path) as tmp, open(tmp, "wb") as handle:
-        rows, columns = np.nonzero(profiles.probabilities)
         np.savez(
-            handle, languages=np.array(profiles.languages), shape=np.array(profiles.probabilities.shape),
-            nonzero_rows=rows.astype(np.int32), nonzero_columns=columns.astype(np.int8),
-            nonzero_values=profiles.probabilities[rows, columns],
+            handle, languages=np.array(profiles.languages),
             sorted_keys=profiles.sorted_keys, rows_of_sorted_keys=profiles.rows_of_sorted_keys,
         )
+
+
+def _probabilities_path(path: Path) -> Path:
+    return path.with_suffix(".probabilities.npy")
 
 
 def _ngram_key(gram: str) -> int:

@@ -127,13 +127,16 @@ def test_texts_needing_more_random_words_are_run_again(seeded_langdetect, sample
 
 def test_cached_profiles_are_langdetects(tmp_path, monkeypatch):
     """The profiles read back from the cache folder are the arrays built from langdetect's own
-    files, to the bit; a damaged cache file is rebuilt, not an error."""
+    files, to the bit; a damaged cache file (the arrays or the mapped matrix) is rebuilt, not
+    an error."""
     monkeypatch.setenv("BOILERLINE_CACHE", str(tmp_path))
     built = language_module._built_profiles()
-    for damage in (None, b"not an npz"):
+    arrays_file = language_module.profile_cache_path()
+    matrix_file = language_module._probabilities_path(arrays_file)
+    for damaged, damage in ((None, None), (arrays_file, b"not an npz"), (matrix_file, b"\x93NUMPY truncated")):
         language_module._profiles.cache_clear()
-        if damage is not None:
-            language_module.profile_cache_path().write_bytes(damage)
+        if damaged is not None:
+            damaged.write_bytes(damage)
         first = language_module._profiles()  # built and written: no usable cache yet
         language_module._profiles.cache_clear()
         cached = language_module._profiles()
