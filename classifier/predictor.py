@@ -85,10 +85,7 @@ class PredictsPages:
     ) -> list[list[tuple[str | None, float | None]]]:
         """(label, p_content) for every line of every page; (None, None) on blank lines."""
         cut = self.threshold if threshold is None else threshold
-        return [
-            list(zip(labels_of(probabilities, cut), [None if np.isnan(p) else float(p) for p in probabilities]))
-            for probabilities in self.predict_proba_pages(pages, site_counts)
-        ]
+        return [_labeled(probabilities, cut) for probabilities in self.predict_proba_pages(pages, site_counts)]
 
     def predict(self, lines: Sequence[str], link_chars: Sequence[int] | None = None, threshold: float | None = None):
         """(label, p_content) for each line of one page."""
@@ -214,7 +211,16 @@ def feature_matrix(table: pd.DataFrame, columns: list[str], rows: np.ndarray | N
 
 def labels_of(probabilities, threshold: float) -> list[str | None]:
     """content / chrome per p(content) at ``threshold``; None where it is NaN (blank lines)."""
-    return [None if np.isnan(p) else (CONTENT if p >= threshold else CHROME) for p in probabilities]
+    return [label for label, _ in _labeled(probabilities, threshold)]
+
+
+def _labeled(probabilities, threshold: float) -> list[tuple[str | None, float | None]]:
+    """(label, p) per p(content); (None, None) where it is NaN. Python floats compared in a
+    list comprehension: ``np.isnan`` on each numpy scalar took ten times as long."""
+    return [
+        (None, None) if p != p else ((CONTENT if p >= threshold else CHROME), p)
+        for p in np.asarray(probabilities, dtype=np.float64).tolist()
+    ]
 
 
 def add_lexical_context(table: pd.DataFrame) -> None:
