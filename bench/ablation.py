@@ -32,6 +32,7 @@ import numpy as np
 import classifier.features as features
 from classifier.main_run import MAIN_RUN_COLUMNS, add_main_run_features
 from classifier.page import Page
+from classifier.persistence import ModelError
 from classifier.predictor import Predictor
 from classifier.structure import line_structure
 from classifier.structure_features import NAMES_COLUMN, add_structure_features
@@ -112,15 +113,19 @@ def walk_us_per_line(data_dir: Path, n_pages: int, seed: int) -> tuple[float, in
 
 
 def column_costs(pages: list[Page]) -> dict[str, float]:
-    """µs per line of the structure columns, the shipped names model and the main-run columns."""
-    predictor = Predictor.load()
+    """µs per line of the structure columns, the main-run columns and the shipped names model
+    (left out, with a message, where the shipped model does not fit this checkout's features:
+    an experiment's worktree)."""
     table = features.featurize(pages)
     n = len(table)
     costs = {
         "structure columns": timed(add_structure_features, table.copy(), pages),
         "main-run columns": timed(add_main_run_features, table.copy()),
-        "names model": timed(predictor.name_scores, table[NAMES_COLUMN].to_numpy()),
     }
+    try:
+        costs["names model"] = timed(Predictor.load().name_scores, table[NAMES_COLUMN].to_numpy())
+    except ModelError as error:
+        print(f"names model not timed: {error}")
     return {group: 1e6 * seconds / n for group, seconds in costs.items()}
 
 
@@ -131,7 +136,7 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--variants", nargs="*", default=["all", "no-structure", "no-main-run"], help="none: the costs only")
-    parser.add_argument("--cost-pages", type=int, default=300, help="raw HTML pages to time the walk on")
+    parser.add_argument("--cost-pages", type=int, default=300, help="raw HTML pages to time the walk on (0: do not time it)")
     args = parser.parse_args()
 
     data_dir = resolve_data_dir(args.data)
@@ -152,8 +157,9 @@ def main() -> None:
                 flush=True,
             )
         print(f"  ({time.perf_counter() - start:.0f} s)", flush=True)
-    walk_us, walk_lines = walk_us_per_line(data_dir, args.cost_pages, args.seed)
-    print(f"cost, µs per line: structure walk {walk_us:.2f} (over {walk_lines:,} rendered lines)")
+    if args.cost_pages > 0:
+        walk_us, walk_lines = walk_us_per_line(data_dir, args.cost_pages, args.seed)
+        print(f"cost, µs per line: structure walk {walk_us:.2f} (over {walk_lines:,} rendered lines)")
     for group, us in column_costs(pages).items():
         print(f"cost, µs per line: {group} {us:.2f}")
 
