@@ -216,7 +216,7 @@ def labels_of(probabilities, threshold: float) -> list[str | None]:
 
 def _labeled(probabilities, threshold: float) -> list[tuple[str | None, float | None]]:
     """(label, p) per p(content); (None, None) where it is NaN. Python floats compared in a
-    list comprehension: ``np.isnan`` on each numpy scalar took ten times as long."""
+    list comprehension: ``np.isnan`` on each numpy scalar took 18 times as long."""
     return [
         (None, None) if p != p else ((CONTENT if p >= threshold else CHROME), p)
         for p in np.asarray(probabilities, dtype=np.float64).tolist()
