@@ -356,8 +356,9 @@ def _add_position_features(table: pd.DataFrame) -> None:
     table["rel_position"] = line_no / pages.per_row(pages.lengths).clip(min=1)
     chars_before = pages.cumsum(n_chars) - n_chars
     table["rel_char_position"] = chars_before / pages.per_row(pages.sums(n_chars)).clip(min=1)
-    nonblank_index = pages.cumsum(nonblank.astype(np.int64)) - 1
-    n_nonblank = pages.per_row(pages.sums(nonblank.astype(np.int64)))
+    nonblank_count = nonblank.astype(np.int64)
+    nonblank_index = pages.cumsum(nonblank_count) - 1
+    n_nonblank = pages.per_row(pages.sums(nonblank_count))
     table["lines_before"] = np.log1p(nonblank_index.clip(min=0))
     table["lines_after"] = np.log1p((n_nonblank - nonblank_index - 1).clip(min=0))
     table["nonblank_index_rel"] = nonblank_index.clip(min=0) / n_nonblank.clip(min=1)
@@ -425,7 +426,7 @@ class _PageRuns:
         return running - self.per_row(running[self.starts] - values[self.starts])
 
     def lasts(self) -> np.ndarray:
-        return np.append(self.starts[1:], self.n_rows)[: len(self.starts)] - 1
+        return self.starts + self.lengths - 1
 
 
 def _with_context_features(table: pd.DataFrame) -> pd.DataFrame:
