@@ -23,18 +23,19 @@ import typer
 
 from classifier.annotation import format_page
 from classifier.atomic import atomic_output
-from classifier.formats.records import ENCODING
+from classifier.batch_output import BatchEncoding, reading_notes
 from classifier.formats.text import OutputFormat
-from classifier.io import InputFormat, input_files, page_writer
+from classifier.io import InputFormat, batch_writer, input_files
 from classifier.labeled import InputError
 from classifier.limits import DEFAULT_MAX_LINE_CHARS, DEFAULT_MAX_LINES, Limits
 from classifier.page import Page
 from classifier.persistence import ModelError
 from classifier.pipeline import (
-    DEFAULT_BATCH_PAGES, ClassifyOptions, ReadOptions, Summary, classify_counted_stream, classify_stream, dask_client,
-    error_lines, loaded_model, plan_shards, run_shards,
+    DEFAULT_BATCH_PAGES, ClassifyOptions, ReadOptions, classify_stream, dask_client, encoded_stream,
+    error_lines, loaded_model, plan_shards, run_shards, start_fork_server,
 )
 from classifier.serve.options import DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, ServeOptions
+from classifier.summary import Summary
 
 # Exit codes: 1 the run failed (nothing written), 2 a bad model or command line, 3 some inputs
 # or records were rejected while the rest were written (unless --skip-errors).
@@ -84,15 +85,6 @@ def _load_model(model: Optional[Path], trust_model: bool = False):
         return loaded_model(model, trust_model)
     except ModelError as error:
         fail(str(error), code=2)
-
-
-def _note_reading(page, limits: Limits) -> None:
-    """A note on stderr when a page was not UTF-8, or the limits truncated it."""
-    if ENCODING in page.extra:
-        _message(f"note: {page.page_id}: not UTF-8, read as {page.extra[ENCODING]}")
-    truncated = limits.describe(page)
-    if truncated:
-        _message(f"note: {page.page_id}: truncated: {truncated}")
 
 
 class _ErrorReport:
@@ -215,6 +207,8 @@ def predict(
         fail("parquet output needs a file: give --output or --output-dir")
     if output is not None and output.name.endswith(".parquet") != (format == OutputFormat.parquet):
         fail(f"{output}: the file name and --format {format.value} disagree; name a parquet output *.parquet and give --format parquet")
+    if workers > 1 and dask is None:
+        start_fork_server()
     _load_model(model, trust_model)  # a bad or untrusted model fails here, before any input is read
     started = time.perf_counter()
     read = ReadOptions(input_format, text_field, Limits(max_lines, max_line_chars))
@@ -231,18 +225,20 @@ def predict(
 
 def _predict_stream(inputs, read, options, output_format, output, workers, count_sites, progress, errors_file) -> Summary:
     summary = Summary()
-    # HTML of WARC files comes unrendered, to be rendered in the worker processes.
+    # HTML of WARC files comes unrendered, to be rendered in the worker processes, which also
+    # encode the output of their batches (classifier.batch_output).
     pages = read.pages(inputs, errors=summary.errors, render=False)
-    with page_writer(output, output_format) as writer, _error_report(errors_file) as errors:
+    encoding = BatchEncoding.for_output(output, output_format, read.limits)
+    with batch_writer(output, output_format) as write, _error_report(errors_file) as errors:
         pages = errors.reporting(pages, summary)
-        classified = classify_counted_stream(pages, options, workers=workers) if count_sites else classify_stream(pages, options, workers=workers)
         with _progress_bar(progress, unit=" pages") as bar:
-            for page, predictions in classified:
-                _note_reading(page, read.limits)
-                writer.write(page, predictions)
-                summary.add(page, predictions)
+            for batch in encoded_stream(pages, options, encoding, workers=workers, count_sites=count_sites):
+                for note in batch.notes:
+                    _message(note)
+                write(batch.output)
+                summary.merge(batch.summary)
                 errors.report(summary)
-                bar.update()
+                bar.update(batch.summary.pages)
         errors.report(summary)
     return summary
 
@@ -288,7 +284,8 @@ def annotate(
     read = ReadOptions(input_format, text_field, Limits(max_lines, max_line_chars))
     with _run_failures(), atomic_output(out) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as handle:
         for page, predictions in classify_stream(read.pages(inputs, summary.errors), ClassifyOptions(model, trust_model=trust_model)):
-            _note_reading(page, read.limits)
+            for note in reading_notes(page, read.limits):
+                _message(note)
             try:
                 text = format_page(page, [label for label, _ in predictions])
             except InputError as error:  # a line break inside a line of a JSONL record

@@ -18,17 +18,17 @@ import gzip
 import sys
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import BinaryIO, Protocol, TextIO
 
 from classifier.atomic import atomic_output
 from classifier.encoding import decode
 from classifier.formats.records import Predictions, host_of, line_break_note, split_lines, text_page, with_encoding
-from classifier.formats.text import OutputFormat, TextPageWriter, text_output
+from classifier.formats.text import OutputFormat, TextPageWriter, encoded_text, text_output
 from classifier.html import render_html
 from classifier.labeled import InputError, Location, open_bytes, pages_of_jsonl
 from classifier.limits import Limits
@@ -241,12 +241,50 @@ def page_writer(path: Path | None, output_format: OutputFormat, stdout: TextIO |
         return
     path = Path(path)
     if output_format == OutputFormat.parquet:
-        if path.name.endswith(".gz"):
-            raise ValueError(f"{path}: parquet output is compressed inside; name it without .gz")
-        from classifier.formats.parquet import ParquetPageWriter
-
-        with atomic_output(path) as tmp, closing(ParquetPageWriter(tmp)) as writer:
+        with _parquet_writer(path) as writer:
             yield writer
         return
     with atomic_output(path) as tmp, text_output(tmp, compress=path.name.endswith(".gz")) as out:
         yield TextPageWriter(out, output_format)
+
+
+@contextmanager
+def batch_writer(path: Path | None, output_format: OutputFormat, stdout: BinaryIO | None = None) -> Iterator[Callable[[bytes | list[dict]], None]]:
+    """A function that appends the output of one batch (``classifier.batch_output``: bytes of
+    a text format, encoded for this ``path``, or Parquet rows) to ``path``, else to ``stdout``
+    (default: ``sys.stdout``'s bytes); written atomically, as ``page_writer``. A ``.gz`` file
+    that got no batch still holds an empty gzip member, as ``page_writer``'s would."""
+    if output_format == OutputFormat.parquet:
+        if path is None:
+            raise ValueError("parquet output needs a file, not stdout")
+        with _parquet_writer(Path(path)) as writer:
+            yield writer.write_rows
+        return
+    if path is None:
+        sys.stdout.flush()
+        out = stdout or sys.stdout.buffer
+        yield out.write
+        out.flush()
+        return
+    path = Path(path)
+    written = 0
+
+    def write(data: bytes) -> None:
+        nonlocal written
+        written += len(data)
+        out.write(data)
+
+    with atomic_output(path) as tmp, open(tmp, "wb") as out:
+        yield write
+        if path.name.endswith(".gz") and not written:
+            out.write(encoded_text("", compress=True))
+
+
+@contextmanager
+def _parquet_writer(path: Path) -> Iterator:
+    if path.name.endswith(".gz"):
+        raise ValueError(f"{path}: parquet output is compressed inside; name it without .gz")
+    from classifier.formats.parquet import ParquetPageWriter
+
+    with atomic_output(path) as tmp, closing(ParquetPageWriter(tmp)) as writer:
+        yield writer

@@ -3,7 +3,9 @@
 Two ways to run, both with memory bounded by the batch size rather than the input size:
 
 - ``classify_stream``: pages in, (page, predictions) out in input order, batches spread over
-  local worker processes (each loads the model once) with a bounded number in flight;
+  local worker processes (each loads the model once) with a bounded number in flight; or
+  ``encoded_stream``: the same, each batch's output encoded in the worker that classified it
+  (``classifier.batch_output``), with site repetition counted over the whole stream first;
 - ``run_shards``: one output file per input file (shard), written atomically, so a rerun
   skips the shards already done (resume after a crash or a kill). Both passes, counting site
   repetition (``classifier.site_counts``) and classifying, run shard by shard in-process, on
@@ -11,7 +13,8 @@ Two ways to run, both with memory bounded by the batch size rather than the inpu
   output is byte-identical whichever runs them.
 
 With site counts every page's features are independent of which pages share its batch, so
-the output does not depend on batch size, worker count or scheduling either.
+the output does not depend on worker count or scheduling either, nor its text on batch size
+(a compressed output holds a gzip member per batch).
 """
 
 from __future__ import annotations
@@ -19,25 +22,28 @@ from __future__ import annotations
 import itertools
 import json
 import multiprocessing
+import multiprocessing.forkserver
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
 from classifier.atomic import atomic_output
+from classifier.batch_output import BatchEncoding, EncodedBatch
 from classifier.formats.records import Predictions
 from classifier.formats.text import OutputFormat
-from classifier.io import HTML_SUFFIXES, JSONL_SUFFIXES, PARQUET_SUFFIXES, WARC_SUFFIXES, InputFormat, page_writer, read_pages
+from classifier.io import HTML_SUFFIXES, JSONL_SUFFIXES, PARQUET_SUFFIXES, WARC_SUFFIXES, InputFormat, batch_writer, read_pages
 from classifier.labeled import InputError
-from classifier.limits import TRUNCATED, Limits
-from classifier.page import CONTENT, Page
+from classifier.limits import Limits
+from classifier.page import Page
 from classifier.site_counts import SiteCounts, merge_all
 from classifier.spool import PageSpool, pack, unpack
+from classifier.summary import Summary
 from classifier.unrendered import UnrenderedPage, rendered
 
 # Pages featurized together: a batch bounds memory (about 1 KB of features per line), and
@@ -96,55 +102,6 @@ class ClassifyOptions:
     trust_model: bool = False
 
 
-@dataclass
-class Summary:
-    """What a run did: pages, lines, content lines, pages the limits truncated, and the
-    inputs or records it rejected: ``errors`` holds those not yet reported, ``rejected``
-    counts those that were (``take_errors``), so a long run need not keep them all."""
-
-    pages: int = 0
-    lines: int = 0
-    content_lines: int = 0
-    truncated: int = 0
-    errors: list[InputError] = field(default_factory=list)
-    rejected: int = 0
-
-    def take_errors(self) -> list[InputError]:
-        """The errors not reported yet, counted as reported from now on. The list is emptied
-        in place: the reader appending to it goes on appending to it."""
-        taken = self.errors[:]
-        self.errors.clear()
-        self.rejected += len(taken)
-        return taken
-
-    @property
-    def all_rejected(self) -> int:
-        return self.rejected + len(self.errors)
-
-    def add(self, page: Page, predictions: Predictions) -> None:
-        self.pages += 1
-        self.lines += len(page.lines)
-        self.content_lines += sum(label == CONTENT for label, _ in predictions)
-        self.truncated += TRUNCATED in page.extra
-
-    def merge(self, other: Summary) -> None:
-        self.pages += other.pages
-        self.lines += other.lines
-        self.content_lines += other.content_lines
-        self.truncated += other.truncated
-        self.rejected += other.rejected
-        self.errors.extend(other.errors)
-
-    def describe(self, seconds: float) -> str:
-        content_share = self.content_lines / self.lines if self.lines else 0.0
-        rate = self.lines / seconds if seconds > 0 else 0.0
-        truncated = f"{self.truncated:,} page(s) truncated by the limits; " if self.truncated else ""
-        return (
-            f"{self.pages:,} page(s), {self.lines:,} lines ({content_share:.1%} content) in {seconds:.1f} s "
-            f"({rate:,.0f} lines/s); {truncated}{self.all_rejected:,} input(s) or record(s) rejected"
-        )
-
-
 # ----- one stream ---------------------------------------------------------------------------
 
 @lru_cache(maxsize=4)
@@ -185,36 +142,63 @@ def classify_stream(
     items: Iterable[Page | UnrenderedPage], options: ClassifyOptions, *, workers: int = 1, site_counts: SiteCounts | None = None,
 ) -> Iterator[tuple[Page, Predictions]]:
     """(page, predictions) for every page, in input order, unrendered pages rendered where
-    they are classified. With ``workers`` > 1 batches go to worker processes (``in_workers``);
-    an input of one batch is classified here (starting workers takes seconds)."""
+    they are classified: with ``workers`` > 1 in worker processes (``classified_batches``)."""
+    for pages, predictions in classified_batches(items, options, _pairs, workers=workers, site_counts=site_counts):
+        yield from zip(pages, predictions)
+
+
+def encoded_stream(
+    items: Iterable[Page | UnrenderedPage], options: ClassifyOptions, encoding: BatchEncoding, *,
+    workers: int = 1, count_sites: bool = True, site_counts: SiteCounts | None = None,
+) -> Iterator[EncodedBatch]:
+    """The output of every batch, in input order, encoded where it was classified
+    (``classifier.batch_output``); sites counted over the whole stream when ``count_sites``,
+    else by ``site_counts`` (or within each batch when there are none)."""
+    if count_sites:
+        return counted_batches(items, options, encoding.encode, workers=workers)
+    return classified_batches(items, options, encoding.encode, workers=workers, site_counts=site_counts)
+
+
+# What becomes of a classified batch where it was classified: ``finish(number, pages,
+# predictions)``, ``number`` counting the stream's batches from 0. It runs in the worker
+# process, so it must pickle (a module function, or a method of a picklable object).
+Finish = Callable[[int, list[Page], list[Predictions]], object]
+
+
+def classified_batches(
+    items: Iterable[Page | UnrenderedPage], options: ClassifyOptions, finish: Finish, *,
+    workers: int = 1, site_counts: SiteCounts | None = None,
+) -> Iterator:
+    """``finish`` of every batch, in input order. With ``workers`` > 1 batches go to worker
+    processes (``in_workers``); an input of one batch is classified here (starting workers
+    takes seconds)."""
     in_batches = batches(items, min(options.batch_pages, COUNTED_BATCH_PAGES))
     first = list(itertools.islice(in_batches, 2))
+    numbered = enumerate(itertools.chain(first, in_batches))
     if workers <= 1 or len(first) < 2:
-        for batch in itertools.chain(first, in_batches):
-            yield from zip(*classify_batch(batch, options, site_counts))
+        for number, batch in numbered:
+            yield finish(number, *classify_batch(batch, options, site_counts))
         return
     with process_pool(workers, site_counts) as pool:
-        for batch, (pages, predictions) in in_workers(pool, workers, partial(_classify_in_worker, options=options), itertools.chain(first, in_batches)):
-            yield from zip(pages or batch, predictions)
+        for _, finished in in_workers(pool, workers, partial(_classify_in_worker, options=options, finish=finish), numbered):
+            yield finished
 
 
-def classify_counted_stream(
-    items: Iterable[Page | UnrenderedPage], options: ClassifyOptions, *, workers: int = 1,
-) -> Iterator[tuple[Page, Predictions]]:
-    """(page, predictions) for every page, in input order, with site repetition counted over
-    the whole stream: pass one renders each batch, counts its sites' lines and keeps it, packed,
-    in a spool (``classifier.spool``); pass two classifies the kept batches with the merged
-    counts. With ``workers`` > 1 both passes run in one pool of worker processes, started as
-    soon as the input has two batches, so that the workers load the model while it is read
-    (an input of one batch is classified here)."""
+def counted_batches(items: Iterable[Page | UnrenderedPage], options: ClassifyOptions, finish: Finish, *, workers: int = 1) -> Iterator:
+    """``finish`` of every batch, in input order, with site repetition counted over the whole
+    stream: pass one renders each batch, counts its sites' lines and keeps it, packed, in a
+    spool (``classifier.spool``); pass two classifies the kept batches with the merged counts.
+    With ``workers`` > 1 both passes run in one pool of worker processes, started as soon as
+    the input has two batches, so that the workers load the model while it is read (an input
+    of one batch is classified here)."""
     in_batches = batches(items, min(options.batch_pages, COUNTED_BATCH_PAGES))
     first = list(itertools.islice(in_batches, 2))
     in_batches = itertools.chain(first, in_batches)
     with PageSpool() as spool:
         if workers <= 1 or len(first) < 2:
             counts = merge_all(_keep_and_count(batch, spool) for batch in in_batches)
-            for block in spool.blocks():
-                yield from zip(*classify_batch(unpack(block), options, counts))
+            for number, block in enumerate(spool.blocks()):
+                yield finish(number, *classify_batch(unpack(block), options, counts))
             return
         with process_pool(workers) as pool, tempfile.TemporaryDirectory(prefix="boilerline-counts-") as folder:
             for _ in range(workers):
@@ -226,9 +210,9 @@ def classify_counted_stream(
             # The counts go to the workers once, as a file each loads on its first batch.
             counts_path = Path(folder) / "site-counts.npz"
             merge_all(parts).save(counts_path)
-            classify = partial(_classify_block_in_worker, options=options, counts_path=counts_path)
-            for block, predictions in in_workers(pool, workers, classify, spool.blocks()):
-                yield from zip(unpack(block), predictions)
+            classify = partial(_classify_block_in_worker, options=options, counts_path=counts_path, finish=finish)
+            for _, finished in in_workers(pool, workers, classify, enumerate(spool.blocks())):
+                yield finished
 
 
 def _keep_and_count(batch: Sequence[Page | UnrenderedPage], spool: PageSpool) -> SiteCounts:
@@ -237,7 +221,7 @@ def _keep_and_count(batch: Sequence[Page | UnrenderedPage], spool: PageSpool) ->
     return counts
 
 
-def in_workers(pool: ProcessPoolExecutor, workers: int, function: Callable, in_batches: Iterable[list]) -> Iterator[tuple[list, object]]:
+def in_workers(pool: ProcessPoolExecutor, workers: int, function: Callable, in_batches: Iterable) -> Iterator[tuple[object, object]]:
     """(batch, ``function(batch)``) for every batch, in order, computed in ``pool``: at most
     BATCHES_IN_FLIGHT_PER_WORKER per worker at a time, so memory stays a few batches."""
     in_flight: deque = deque()
@@ -260,9 +244,17 @@ def process_pool(workers: int, site_counts: SiteCounts | None = None) -> Process
     libraries may have started threads, can hang the child) that has imported the predictor
     once, so that each worker starts without importing it again; each worker is limited to
     one thread, so N workers use N cores."""
+    return ProcessPoolExecutor(workers, mp_context=start_fork_server(), initializer=_start_worker, initargs=(site_counts,))
+
+
+def start_fork_server() -> multiprocessing.context.ForkServerContext:
+    """The context of ``process_pool``'s fork server, started now if it is not running: a
+    command that will need workers starts it first thing, so that the server imports the
+    predictor while the command itself starts (on another core)."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["classifier.predictor"])
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(site_counts,))
+    multiprocessing.forkserver.ensure_running()
+    return context
 
 
 def _start_worker(site_counts: SiteCounts | None) -> None:
@@ -271,11 +263,9 @@ def _start_worker(site_counts: SiteCounts | None) -> None:
     threadpool_limits(1)
 
 
-def _classify_in_worker(items: Sequence[Page | UnrenderedPage], options: ClassifyOptions) -> tuple[list[Page] | None, list[Predictions]]:
-    """The predictions, and the pages rendered here (None when all came rendered: the caller
-    has them, and sending them back would cost as much as sending them)."""
-    pages, predictions = classify_batch(items, options, _worker_site_counts)
-    return (_for_return(pages) if any(isinstance(item, UnrenderedPage) for item in items) else None), predictions
+def _classify_in_worker(numbered: tuple[int, Sequence[Page | UnrenderedPage]], options: ClassifyOptions, finish: Finish):
+    number, items = numbered
+    return finish(number, *classify_batch(items, options, _worker_site_counts))
 
 
 def _count_in_worker(items: Sequence[Page | UnrenderedPage]) -> tuple[bytes, SiteCounts]:
@@ -284,9 +274,10 @@ def _count_in_worker(items: Sequence[Page | UnrenderedPage]) -> tuple[bytes, Sit
     return pack(pages), SiteCounts.of_pages(pages)
 
 
-def _classify_block_in_worker(block: bytes, options: ClassifyOptions, counts_path: Path) -> list[Predictions]:
+def _classify_block_in_worker(numbered: tuple[int, bytes], options: ClassifyOptions, counts_path: Path, finish: Finish):
     """Pass two for a spooled batch; the counts are read from their file once per worker."""
-    return classify_batch(unpack(block), options, loaded_site_counts(counts_path))[1]
+    number, block = numbered
+    return finish(number, *classify_batch(unpack(block), options, loaded_site_counts(counts_path)))
 
 
 @lru_cache(maxsize=2)
@@ -295,12 +286,12 @@ def loaded_site_counts(path: Path) -> SiteCounts:
     return SiteCounts.load(path)
 
 
-def _for_return(pages: list[Page]) -> list[Page]:
-    """Classified pages as the caller needs them back: without their structure, which only
-    the features read (and is the largest part of a rendered page)."""
+def _pairs(number: int, pages: list[Page], predictions: list[Predictions]) -> tuple[list[Page], list[Predictions]]:
+    """Classified pages as a caller of ``classify_stream`` needs them back: without their
+    structure, which only the features read (and is the largest part of a rendered page)."""
     for page in pages:
         page.structure = None
-    return pages
+    return pages, predictions
 
 
 # ----- shards -------------------------------------------------------------------------------
@@ -341,10 +332,11 @@ def classify_shard(shard: Shard, read: ReadOptions, options: ClassifyOptions, ou
     file, when it has errors, just before (so a finished output always has its errors)."""
     summary = Summary()
     pages = read.pages([shard.source], errors=summary.errors)
-    with page_writer(shard.output, output_format) as writer:
-        for page, predictions in classify_stream(pages, options, site_counts=site_counts):
-            writer.write(page, predictions)
-            summary.add(page, predictions)
+    encoding = BatchEncoding.for_output(shard.output, output_format, read.limits)
+    with batch_writer(shard.output, output_format) as write:
+        for batch in encoded_stream(pages, options, encoding, count_sites=False, site_counts=site_counts):
+            write(batch.output)
+            summary.merge(batch.summary)
         shard.errors.unlink(missing_ok=True)
         if summary.errors:
             write_errors(summary.errors, shard.errors)

@@ -107,6 +107,46 @@ def test_an_input_of_one_batch_starts_no_worker_processes(shard_files, monkeypat
     assert list(classify_stream(pages, ClassifyOptions(batch_pages=8), workers=2)) == alone
 
 
+@pytest.mark.parametrize("output_format", [OutputFormat.text, OutputFormat.jsonl])
+def test_batches_encoded_in_two_workers_make_the_file_one_process_writes(shard_files, tmp_path, output_format):
+    """Each worker encodes and compresses its own batches (classifier.batch_output): the
+    .gz file is one gzip member per batch, the same bytes with 1 and 2 workers, and reads as
+    the pages written one by one (``page_writer``), the text format's page separators
+    included (batch 0 alone opens the output)."""
+    from typer.testing import CliRunner
+
+    from classifier.cli import app
+    from classifier.io import page_writer
+
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"out-{workers}.gz"
+        args = ["predict", *map(str, shard_files), "-o", str(out), "--format", output_format.value, "--workers", workers, "--no-progress"]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count(b"\x1f\x8b\x08") >= 2  # a gzip header per batch of 64 pages
+    pages = pages_of(shard_files)
+    one_by_one = tmp_path / "one-by-one.gz"
+    with page_writer(one_by_one, output_format) as writer:
+        for page, predictions in classify_stream(pages, ClassifyOptions(), site_counts=SiteCounts.of_pages(pages).pruned()):
+            writer.write(page, predictions)
+    assert gzip.decompress(outputs[0]) == gzip.decompress(one_by_one.read_bytes())
+
+
+def test_an_input_without_pages_still_makes_a_gzip_file(tmp_path):
+    from typer.testing import CliRunner
+
+    from classifier.cli import app
+
+    empty, out = tmp_path / "empty.jsonl", tmp_path / "out.jsonl.gz"
+    empty.write_text("")
+    result = CliRunner().invoke(app, ["predict", str(empty), "-o", str(out), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert gzip.decompress(out.read_bytes()) == b""
+
+
 def shard_outputs(folder: Path) -> dict[str, bytes]:
     return {path.name: gzip.decompress(path.read_bytes()) for path in sorted(folder.glob("*.jsonl.gz"))}
 

@@ -112,8 +112,15 @@ def _page_of_row(record: dict, where: Location, text_field: str) -> Page:
     return text_page(id_of_record(record) or str(where), text, site=host_of(url), url=url)
 
 
+def page_row(page: Page, predictions: Predictions) -> dict:
+    """The output row of a classified page: its ``page_record``'s fields of OUTPUT_SCHEMA."""
+    record = page_record(page, predictions)
+    return {name: record.get(name) for name in OUTPUT_SCHEMA.names}
+
+
 class ParquetPageWriter:
-    """Writes classified pages as rows of OUTPUT_SCHEMA, a row group every PAGES_PER_ROW_GROUP pages."""
+    """Writes classified pages (or their ``page_row``s) as rows of OUTPUT_SCHEMA, a row group
+    every PAGES_PER_ROW_GROUP pages."""
 
     def __init__(self, path: Path) -> None:
         self._writer = pq.ParquetWriter(path, OUTPUT_SCHEMA)
@@ -121,9 +128,11 @@ class ParquetPageWriter:
         self.pages = 0
 
     def write(self, page: Page, predictions: Predictions) -> None:
-        record = page_record(page, predictions)
-        self._rows.append({name: record.get(name) for name in OUTPUT_SCHEMA.names})
-        self.pages += 1
+        self.write_rows([page_row(page, predictions)])
+
+    def write_rows(self, rows: list[dict]) -> None:
+        self._rows.extend(rows)
+        self.pages += len(rows)
         if len(self._rows) >= PAGES_PER_ROW_GROUP:
             self._flush()
 

@@ -41,6 +41,30 @@ def text_output(path: Path, *, compress: bool) -> Iterator[TextIO]:
             yield out
 
 
+def page_text(page: Page, predictions: Predictions, output_format: OutputFormat, *, first: bool) -> str:
+    """The output of one page in a text format; ``first``: whether it opens the output (the
+    ``text`` format separates a page from the one before it)."""
+    if output_format == OutputFormat.jsonl:
+        return json.dumps(page_record(page, predictions), ensure_ascii=False) + "\n"
+    if output_format == OutputFormat.attributes:
+        return json.dumps(attributes_record(page, predictions), ensure_ascii=False) + "\n"
+    if output_format == OutputFormat.text:
+        text = cleaned_text(page.lines, [label for label, _ in predictions])
+        return ("" if first else PAGE_SEPARATOR + "\n") + (text + "\n" if text else "")
+    if output_format == OutputFormat.annotated:
+        marked = "".join(annotate(line, label, p_content) + "\n" for line, (label, p_content) in zip(page.lines, predictions))
+        return f"### {page.page_id}\n" + marked
+    raise ValueError(f"{output_format.value} output is not text")
+
+
+def encoded_text(text: str, *, compress: bool) -> bytes:
+    """``text`` as UTF-8 bytes, as one gzip member when ``compress`` (no name and time in its
+    header, as ``text_output``). Members appended one after another are one ``.gz`` file to
+    every reader (gzip, zcat, Python's ``gzip``)."""
+    data = text.encode("utf-8")
+    return gzip.compress(data, GZIP_LEVEL, mtime=0) if compress else data
+
+
 class TextPageWriter:
     """Pages as ``jsonl``, ``text``, ``annotated`` or ``attributes`` output on a text stream."""
 
@@ -52,17 +76,5 @@ class TextPageWriter:
         self.pages = 0
 
     def write(self, page: Page, predictions: Predictions) -> None:
-        if self.output_format == OutputFormat.jsonl:
-            self.out.write(json.dumps(page_record(page, predictions), ensure_ascii=False) + "\n")
-        elif self.output_format == OutputFormat.attributes:
-            self.out.write(json.dumps(attributes_record(page, predictions), ensure_ascii=False) + "\n")
-        elif self.output_format == OutputFormat.text:
-            if self.pages:
-                self.out.write(PAGE_SEPARATOR + "\n")
-            text = cleaned_text(page.lines, [label for label, _ in predictions])
-            self.out.write(text + "\n" if text else "")
-        else:
-            self.out.write(f"### {page.page_id}\n")
-            for line, (label, p_content) in zip(page.lines, predictions):
-                self.out.write(annotate(line, label, p_content) + "\n")
+        self.out.write(page_text(page, predictions, self.output_format, first=not self.pages))
         self.pages += 1
