@@ -16,10 +16,12 @@ Python's ``re``, are matched here by hand; each function's docstring gives its p
 import numpy as np
 
 from cython.operator cimport dereference as deref
-from cpython.unicode cimport PyUnicode_4BYTE_KIND, PyUnicode_FromKindAndData, PyUnicode_GET_LENGTH, PyUnicode_Substring
-from libc.stdint cimport int8_t, int64_t, uint32_t
+from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_4BYTE_KIND, PyUnicode_FromKindAndData, PyUnicode_GET_LENGTH, PyUnicode_Substring
+from libc.limits cimport INT_MAX
+from libc.stdint cimport int8_t, int64_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free
 from libcpp.vector cimport vector
+from murmurhash.mrmr cimport hash64
 
 
 cdef extern from *:
@@ -454,9 +456,17 @@ cdef void count_classes(Span line, const Masks* masks, int64_t[:, ::1] counts, P
 # ----- keys and words ------------------------------------------------------------------------
 
 cdef str key_of(str folded_text, Folded* folded, const Masks* masks, vector[Py_UCS4]* key):
-    """``" ".join(re.sub(r"^[\\s•·◦▪►»>|*\\-–—]+", "", folded).split())``: the folded line
-    (``folded_text`` is its string) without its leading markers, runs of spaces made one, ends
-    stripped (``str.split`` splits at exactly the characters ``\\s`` matches)."""
+    """The comparison key (``key_chars``) as a string; ``folded_text`` is the folded line's."""
+    key_chars(folded, masks, key)
+    if deref(key) == folded.chars:
+        return folded_text  # most lines are their own key once folded
+    return string_of(key.data(), key.size())
+
+
+cdef void key_chars(Folded* folded, const Masks* masks, vector[Py_UCS4]* key) noexcept:
+    """Into ``key``: ``" ".join(re.sub(r"^[\\s•·◦▪►»>|*\\-–—]+", "", folded).split())``, the
+    folded line without its leading markers, runs of spaces made one, ends stripped
+    (``str.split`` splits at exactly the characters ``\\s`` matches)."""
     cdef Py_ssize_t i = 0, n = folded.chars.size()
     cdef bint gap = False
     key.clear()
@@ -470,9 +480,6 @@ cdef str key_of(str folded_text, Folded* folded, const Masks* masks, vector[Py_U
                 key.push_back(u" ")
             gap = False
             key.push_back(folded.chars[i])
-    if deref(key) == folded.chars:
-        return folded_text  # most lines are their own key once folded
-    return string_of(key.data(), key.size())
 
 
 cdef list words_of(str folded_text, Folded* folded, const Masks* masks):
@@ -514,6 +521,74 @@ def line_words(str text not None, CharTable chars not None):
     cdef Folded folded
     read_line(chars, text, &folded, NULL, NULL)
     return words_of(string_of_folded(&folded), &folded, &chars.masks)
+
+
+# ----- fingerprints of lines on a site (classifier.site_counts) --------------------------------
+
+def page_fingerprints(str site not None, lines not None, CharTable chars not None):
+    """The fingerprint of each line of a page of ``site`` that ``str.strip`` leaves non-empty,
+    in order, as uint64: ``site_fingerprint`` of the site and the line's ``line_key``, with no
+    string made per line."""
+    cdef vector[Py_UCS4] hashed, key
+    cdef Folded folded
+    cdef Py_ssize_t site_end = _start_hashed(site, &hashed)
+    cdef list blank_free = [line for line in lines if not _is_blank(line)]
+    out_array = np.empty(len(blank_free), dtype=np.uint64)
+    cdef uint64_t[::1] out = out_array
+    cdef Py_ssize_t i
+    for i in range(len(blank_free)):
+        read_line(chars, blank_free[i], &folded, NULL, NULL)
+        key_chars(&folded, &chars.masks, &key)
+        hashed.resize(site_end)
+        hashed.insert(hashed.end(), key.begin(), key.end())
+        out[i] = _hash(&hashed)
+    return out_array
+
+
+def site_fingerprints(sites not None, keys not None):
+    """The fingerprint of each (site, comparison key) pair, as uint64: MurmurHash64A (seed 0,
+    from the ``murmurhash`` package) of the UTF-32LE code units of the site, a NUL and the
+    key. Code units, not UTF-8, so that no string is encoded and lone surrogates need no
+    care; 64 bits, so that two lines of a crawl collide with odds of about n² / 2⁶⁵."""
+    cdef list site_list = list(sites), key_list = list(keys)
+    if len(site_list) != len(key_list):
+        raise ValueError(f"{len(site_list)} sites for {len(key_list)} keys")
+    out_array = np.empty(len(key_list), dtype=np.uint64)
+    cdef uint64_t[::1] out = out_array
+    cdef vector[Py_UCS4] hashed
+    cdef Py_ssize_t i
+    cdef Py_UCS4 code
+    for i in range(len(key_list)):
+        _start_hashed(site_list[i], &hashed)
+        for code in <str?>key_list[i]:
+            hashed.push_back(code)
+        out[i] = _hash(&hashed)
+    return out_array
+
+
+cdef Py_ssize_t _start_hashed(str site, vector[Py_UCS4]* hashed) except -1:
+    """``hashed`` made the site's code units and the NUL after them; returns its length."""
+    cdef Py_UCS4 code
+    hashed.clear()
+    for code in site:
+        hashed.push_back(code)
+    hashed.push_back(0)
+    return hashed.size()
+
+
+cdef uint64_t _hash(vector[Py_UCS4]* hashed) except? 0:
+    if hashed.size() > <size_t>(INT_MAX // 4):
+        raise ValueError("a line too long to fingerprint (over 500 million characters)")
+    return hash64(hashed.data(), <int>(4 * hashed.size()), 0)
+
+
+cdef bint _is_blank(str line):
+    """``not line.strip()``: ``str.strip`` removes exactly what ``Py_UNICODE_ISSPACE`` says."""
+    cdef Py_UCS4 code
+    for code in line:
+        if not Py_UNICODE_ISSPACE(code):
+            return False
+    return True
 
 
 # ----- all of it, per line of a batch --------------------------------------------------------

@@ -22,7 +22,7 @@ import pandas as pd
 from classifier.language import detect_languages, stopwords, unspaced_stoplist
 from classifier.main_run import MAIN_RUN_COLUMNS, add_main_run_features
 from classifier.page import Page, is_blank
-from classifier.site_counts import SiteCounts, fingerprint
+from classifier.site_counts import SiteCounts, fingerprints
 from classifier.structure_features import STRUCTURE_COLUMNS, STRUCTURE_CONTEXT_COLUMNS, add_structure_features
 from classifier.text import (
     CHAR_CLASS_PATTERNS,
@@ -339,8 +339,7 @@ def _whole_input_site_counts(table: pd.DataFrame, pages: Sequence[Page], site_co
         # surrogates are replaced).
         sites = np.array(page_site, dtype=object)[table["page_no"].to_numpy()[counted]]
         keys = table["text_key"].to_numpy()[counted]
-        fingerprints = np.fromiter((fingerprint(s, k) for s, k in zip(sites, keys)), dtype=np.uint64, count=len(counted))
-        pages_with_line[counted] = site_counts.pages_with(fingerprints)
+        pages_with_line[counted] = site_counts.pages_with(fingerprints(sites, keys))
     return site_pages, pages_with_line
 
 

@@ -18,29 +18,32 @@ and only repeated lines survive pruning.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from classifier.atomic import atomic_output
 from classifier.page import Page
-from classifier.text import normalize_line
+from classifier._line_text import site_fingerprints
+from classifier.text import line_fingerprints
 
 
-def fingerprint(site: str, key: str) -> int:
-    """A stable 64-bit fingerprint of a normalized line on a site (the same in every process,
-    unlike ``hash``)."""
-    digest = hashlib.blake2b(f"{site}\0{key}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
-    return int.from_bytes(digest, "little")
+def page_fingerprints(site: str, lines: Sequence[str]) -> np.ndarray:
+    """The distinct fingerprints of a page's non-blank lines, sorted."""
+    return np.unique(line_fingerprints(site, lines))
 
 
-def page_fingerprints(site: str, lines: Iterable[str]) -> set[int]:
-    """The distinct fingerprints of a page's non-blank lines."""
-    return {fingerprint(site, normalize_line(line)) for line in lines if line.strip()}
+def fingerprints(sites: Sequence[str], keys: Sequence[str]) -> np.ndarray:
+    """The fingerprint of each (site, ``normalize_line`` key) pair: a stable 64-bit hash (the
+    same in every process, unlike ``hash``), compiled (``_line_text.site_fingerprints``)."""
+    return site_fingerprints(sites, keys)
+
+
+# Names the fingerprint function in saved counts: counts saved with another are not comparable.
+FINGERPRINTS = "murmurhash64a-utf32le"
 
 
 @dataclass
@@ -63,7 +66,7 @@ class SiteCounts:
             if not page.site:
                 continue
             site_pages[page.site] += 1
-            chunks.append(np.fromiter(page_fingerprints(page.site, page.lines), dtype=np.uint64))
+            chunks.append(page_fingerprints(page.site, page.lines))
         keys, counts = np.unique(np.concatenate(chunks) if chunks else np.zeros(0, np.uint64), return_counts=True)
         return cls(site_pages, keys, counts.astype(np.uint32))
 
@@ -91,6 +94,7 @@ class SiteCounts:
                 out, site_names=np.frombuffer(b"".join(names), dtype=np.uint8),
                 site_name_lengths=np.array([len(name) for name in names], dtype=np.int64),
                 site_pages=np.array(list(self.site_pages.values()), dtype=np.int64), keys=self.keys, counts=self.counts,
+                fingerprints=np.array(FINGERPRINTS),
             )
 
     @classmethod
@@ -98,6 +102,8 @@ class SiteCounts:
         """Counts written by ``save``; read without pickle, so loading a file runs no code."""
         try:
             with np.load(path, allow_pickle=False) as arrays:
+                if "fingerprints" not in arrays or str(arrays["fingerprints"]) != FINGERPRINTS:
+                    raise ValueError("its lines were fingerprinted by another version of boilerline; count them again")
                 buffer = arrays["site_names"].tobytes()
                 ends = np.cumsum(arrays["site_name_lengths"]).tolist()
                 sites = [buffer[start:end].decode("utf-8", "surrogatepass") for start, end in zip([0, *ends], ends)]

@@ -97,6 +97,12 @@ def normalize_line(line: str) -> str:
     return _line_text.line_key(line, _CHARS)
 
 
+def line_fingerprints(site: str, lines: Sequence[str]):
+    """The fingerprints (``classifier.site_counts``) of the non-blank lines of a page of
+    ``site``, by their ``normalize_line`` keys: a uint64 array, one per non-blank line."""
+    return _line_text.page_fingerprints(site, lines, _CHARS)
+
+
 def words(text: str) -> list[str]:
     """Word tokens (Unicode ``\\w`` runs) of folded text."""
     return _line_text.line_words(text, _CHARS)

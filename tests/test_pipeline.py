@@ -74,6 +74,55 @@ def test_site_counts_saved_and_loaded_are_the_same_counts(shard_files, tmp_path)
         SiteCounts.load(tmp_path / "bad.npz")
 
 
+def test_counts_saved_with_another_fingerprint_are_refused(shard_files, tmp_path):
+    """A counts file handed to a later run (the datatrove step takes one) must have been
+    counted with the same fingerprints, or every line would look unrepeated."""
+    counts = SiteCounts.of_pages(pages_of(shard_files)).pruned()
+    counts.save(tmp_path / "counts.npz")
+    with np.load(tmp_path / "counts.npz") as arrays:
+        older = {name: arrays[name] for name in arrays.files if name != "fingerprints"}
+    np.savez(tmp_path / "older.npz", **older)
+    with pytest.raises(ValueError, match="older.npz: .*fingerprinted by another version"):
+        SiteCounts.load(tmp_path / "older.npz")
+
+
+def murmurhash64a(data: bytes, seed: int = 0) -> int:
+    """MurmurHash64A as Austin Appleby published it (MurmurHash2.cpp), in Python."""
+    m, r, mask = 0xC6A4A7935BD1E995, 47, (1 << 64) - 1
+    h = (seed ^ (len(data) * m)) & mask
+    blocks = len(data) // 8
+    for i in range(blocks):
+        k = int.from_bytes(data[8 * i: 8 * i + 8], "little")
+        k = (k * m) & mask
+        k ^= k >> r
+        k = (k * m) & mask
+        h = ((h ^ k) * m) & mask
+    tail = data[8 * blocks:]
+    if tail:
+        h = ((h ^ int.from_bytes(tail, "little")) * m) & mask
+    h ^= h >> r
+    h = (h * m) & mask
+    return h ^ (h >> r)
+
+
+def test_line_fingerprints_are_murmurhash64a_of_site_and_key_and_skip_blank_lines(text_records):
+    """Pages of Arabic and English news: each non-blank line's fingerprint is MurmurHash64A
+    of the site, a NUL and its comparison key in UTF-32LE; lines ``str.strip`` empties (an
+    ideographic space, a file separator) have none."""
+    from classifier.site_counts import fingerprints
+    from classifier.text import line_fingerprints, normalize_line
+
+    site = "موقع.example"
+    lines = [line for record in text_records[:40] for line in record["text"].split("\n")]
+    lines += ["\u3000", "\x1c\t", "\ud800 lone surrogate"]
+    kept = [line for line in lines if line.strip()]
+    assert len(kept) < len(lines) and any(not line.isascii() for line in kept)
+    keys = [normalize_line(line) for line in kept]
+    expected = [murmurhash64a((site + "\0" + key).encode("utf-32-le", "surrogatepass")) for key in keys]
+    assert line_fingerprints(site, lines).tolist() == expected
+    assert fingerprints([site] * len(keys), keys).tolist() == expected
+
+
 def test_features_from_whole_input_counts_equal_those_of_one_batch_holding_every_page(shard_files):
     """Counting sites in a pass of their own gives a page the repetition features it would get
     with every page of the input in its batch, however the pages are batched."""
