@@ -141,6 +141,7 @@ class _Harness:
     def featurizer(self, data: bytes) -> None:
         from classifier.features import feature_names, featurize
         from classifier.page import Page, is_blank
+        from classifier.site_counts import SiteCounts
 
         if not data:
             return
@@ -168,6 +169,10 @@ class _Harness:
             for line, (label, p) in zip(page.lines, page_predictions):
                 assert (label is None) == is_blank(line), f"label {label!r} on line {line!r}"
                 assert p is None or 0.0 <= p <= 1.0, f"p_content {p} out of [0, 1]"
+        # The compiled fingerprints of whole-input site counts: counting these pages as the
+        # whole input must give the predictions of counting them within the batch.
+        counted = self.model.predict_pages(pages, site_counts=SiteCounts.of_pages(pages))
+        assert counted == predictions, "whole-input site counts of one batch differ from the batch's own"
 
 
 def _decode_any(payload: bytes, how: int) -> str:
