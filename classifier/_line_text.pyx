@@ -527,7 +527,7 @@ def line_words(str text not None, CharTable chars not None):
 
 def page_fingerprints(str site not None, lines not None, CharTable chars not None):
     """The fingerprint of each line of a page of ``site`` that ``str.strip`` leaves non-empty,
-    in order, as uint64: ``site_fingerprint`` of the site and the line's ``line_key``, with no
+    in order, as uint64: ``site_fingerprints`` of the site and the line's ``line_key``, with no
     string made per line."""
     cdef vector[Py_UCS4] hashed, key
     cdef Folded folded
@@ -547,9 +547,10 @@ def page_fingerprints(str site not None, lines not None, CharTable chars not Non
 
 def site_fingerprints(sites not None, keys not None):
     """The fingerprint of each (site, comparison key) pair, as uint64: MurmurHash64A (seed 0,
-    from the ``murmurhash`` package) of the UTF-32LE code units of the site, a NUL and the
-    key. Code units, not UTF-8, so that no string is encoded and lone surrogates need no
-    care; 64 bits, so that two lines of a crawl collide with odds of about n² / 2⁶⁵."""
+    from the ``murmurhash`` package) of the 32-bit code units of the site, a NUL and the key,
+    in the machine's byte order (UTF-32LE on x86 and ARM). Code units, not UTF-8, so that no
+    string is encoded and lone surrogates need no care; 64 bits, so that two lines of a crawl
+    collide with odds of about n² / 2⁶⁵."""
     cdef list site_list = list(sites), key_list = list(keys)
     if len(site_list) != len(key_list):
         raise ValueError(f"{len(site_list)} sites for {len(key_list)} keys")

@@ -23,7 +23,7 @@ from contextlib import closing, contextmanager
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import BinaryIO, Protocol, TextIO
+from typing import Protocol, TextIO
 
 from classifier.atomic import atomic_output
 from classifier.encoding import decode
@@ -249,11 +249,11 @@ def page_writer(path: Path | None, output_format: OutputFormat, stdout: TextIO |
 
 
 @contextmanager
-def batch_writer(path: Path | None, output_format: OutputFormat, stdout: BinaryIO | None = None) -> Iterator[Callable[[bytes | list[dict]], None]]:
+def batch_writer(path: Path | None, output_format: OutputFormat) -> Iterator[Callable[[bytes | list[dict]], None]]:
     """A function that appends the output of one batch (``classifier.batch_output``: bytes of
-    a text format, encoded for this ``path``, or Parquet rows) to ``path``, else to ``stdout``
-    (default: ``sys.stdout``'s bytes); written atomically, as ``page_writer``. A ``.gz`` file
-    that got no batch still holds an empty gzip member, as ``page_writer``'s would."""
+    a text format, encoded for this ``path``, or Parquet rows) to ``path``, else to stdout's
+    bytes; written atomically, as ``page_writer``. A ``.gz`` file that got no batch still
+    holds an empty gzip member, as ``page_writer``'s would."""
     if output_format == OutputFormat.parquet:
         if path is None:
             raise ValueError("parquet output needs a file, not stdout")
@@ -262,9 +262,8 @@ def batch_writer(path: Path | None, output_format: OutputFormat, stdout: BinaryI
         return
     if path is None:
         sys.stdout.flush()
-        out = stdout or sys.stdout.buffer
-        yield out.write
-        out.flush()
+        yield sys.stdout.buffer.write
+        sys.stdout.buffer.flush()
         return
     path = Path(path)
     written = 0

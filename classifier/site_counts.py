@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from classifier._line_text import site_fingerprints
 from classifier.atomic import atomic_output
 from classifier.page import Page
-from classifier._line_text import site_fingerprints
 from classifier.text import line_fingerprints
 
 
