@@ -14,25 +14,28 @@ from __future__ import annotations
 
 import pickle
 import tempfile
-import zlib
 from collections.abc import Iterator, Sequence
 from typing import IO
 
+from zlib_ng import zlib_ng
+
 from classifier.page import Page
 
-# zlib's fastest level: the spool must cost far less than the rendering it saves.
+# The fastest level, by zlib-ng: the spool must cost far less than the rendering it saves. On the
+# rendered pages of bench/scale.py's WARC (48 MB pickled), 0.13 s to compress and 0.08 s to
+# decompress, where zlib took 0.30 s and 0.14 s, for 12.6 MB on disk against 10.0 MB.
 COMPRESSION_LEVEL = 1
 _LENGTH_BYTES = 8
 
 
 def pack(pages: Sequence[Page]) -> bytes:
     """Pages as one block of bytes (``unpack`` gives them back)."""
-    return zlib.compress(pickle.dumps(list(pages), protocol=pickle.HIGHEST_PROTOCOL), COMPRESSION_LEVEL)
+    return zlib_ng.compress(pickle.dumps(list(pages), protocol=pickle.HIGHEST_PROTOCOL), COMPRESSION_LEVEL)
 
 
 def unpack(block: bytes) -> list[Page]:
     """The pages of a block ``pack`` made in this run (the spool's own file: a pickle)."""
-    return pickle.loads(zlib.decompress(block))
+    return pickle.loads(zlib_ng.decompress(block))
 
 
 class PageSpool:
