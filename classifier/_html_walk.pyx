@@ -295,14 +295,15 @@ cdef Py_ssize_t _text_node(str html, Py_ssize_t start, Py_ssize_t end, list line
     cdef int32_t node_chars = 0, total
     cdef str text, word, line
     cdef Py_UCS4 c
-    cdef dict on_lines
+    # The node's characters per line it reaches: its words go forward through the lines, so
+    # each line is met in one run, and the lines come in order.
+    cdef vector[int32_t] reached_lines, reached_chars
     if open_hidden.size() and open_hidden.back():
         return end
     text = html[start:end]
     if "&" in text:
         text = unescape(text)
     n = len(text)
-    on_lines = {}
     i = 0
     while i < n:
         while i < n and _is_space(text[i]):
@@ -338,12 +339,17 @@ cdef Py_ssize_t _text_node(str html, Py_ssize_t start, Py_ssize_t end, list line
         for bit in range(n_bits):
             if flags & (<int64_t>1 << bit):
                 line_flag_chars[candidate, bit + 1] += <int32_t>length
-        on_lines[candidate] = on_lines.get(candidate, 0) + length
+        if reached_lines.size() and reached_lines.back() == candidate:
+            reached_chars[reached_chars.size() - 1] += <int32_t>length
+        else:
+            reached_lines.push_back(<int32_t>candidate)
+            reached_chars.push_back(<int32_t>length)
     if element >= 0:
         element_text_chars[element] += node_chars
         if flags & (<int64_t>1 << link_flag_bit):
             element_link_chars[element] += node_chars
-    for candidate, total in on_lines.items():
+    for i in range(<Py_ssize_t>reached_lines.size()):
+        candidate, total = reached_lines[i], reached_chars[i]
         if total > best_chars[candidate]:
             best_chars[candidate] = total
             line_element[candidate] = element
