@@ -123,7 +123,7 @@ def column_costs(pages: list[Page]) -> dict[str, float]:
         "main-run columns": timed(add_main_run_features, table.copy()),
     }
     try:
-        costs["names model"] = timed(Predictor.load().name_scores, table[NAMES_COLUMN].to_numpy())
+        costs["names model"] = timed(Predictor.load().general.name_scores, table[NAMES_COLUMN].to_numpy())
     except ModelError as error:
         print(f"names model not timed: {error}")
     return {group: 1e6 * seconds / n for group, seconds in costs.items()}

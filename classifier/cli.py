@@ -337,16 +337,16 @@ def train(
     from training.evaluate import cross_validate
     from training.report import format_report
     from training.train import train as train_model
-    from training.train import training_table
+    from training.train import training_tables
 
     pages = _load_training_pages(data)
     typer.echo(f"featurizing {len(pages)} pages", err=True)
-    table = training_table(pages, seed)
+    tables = training_tables(pages, seed)
     cv_scores = None
     if cv:
         try:
             cv_scores = cross_validate(
-                pages, cv, seed=seed, text_only=True, progress=_progress, train_table=table,
+                pages, cv, seed=seed, text_only=True, progress=_progress, train_tables=tables,
                 synthetic_per_direction=synthetic,
             ).scores
         except ValueError as error:
@@ -354,7 +354,7 @@ def train(
         typer.echo(format_report(cv_scores, title=f"{cv}-fold cross-validation grouped by site, text-only input"))
     typer.echo(f"fitting on all {len(pages)} pages", err=True)
     meta = train_model(
-        pages, out, seed=seed, sources=[str(path) for path in data], cv_scores=cv_scores, table=table,
+        pages, out, seed=seed, sources=[str(path) for path in data], cv_scores=cv_scores, tables=tables,
         synthetic_per_direction=synthetic,
     )
     typer.echo(f"wrote {out} ({meta['size_bytes'] / 1e6:.1f} MB) and {out.with_suffix('.json').name}", err=True)

@@ -13,11 +13,19 @@ When fitting, stages 2 and 3 are trained on out-of-fold outputs of the stage bef
 (folds grouped by site), so they learn how much to trust those outputs on unseen sites.
 The stages are scikit-learn estimators; prediction runs on their arrays
 (``classifier.predictor``), which is what the command line loads.
+
+A model has one or two sets of these stages: ``general_``, fitted on the table it is given
+(the training loop hides the link counts and structure of half the pages in it, so that
+it reads plain text too), and, where it is given pages read from HTML, ``html_``, fitted on
+those pages as read: pages with link counts are predicted by ``html_``, the others by
+``general_``. The HTML stages need not share their trees with plain text: in site-grouped
+CV they gain a point of HTML-mode line F1 over one set for both views (docs/evaluation.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -31,12 +39,13 @@ from classifier.features import featurize
 from classifier.labeled import scored_mask
 from classifier.ngram_hashing import lexical_inputs, name_inputs
 from classifier.page import CONTENT, Page
-from classifier.persistence import load_model, save_model
+from classifier.persistence import ModelError, default_model_path, load_model, save_model
 from classifier.predictor import (
     DEFAULT_THRESHOLD,
     LinearStage,
     PredictsPages,
     Predictor,
+    Stages,
     add_first_pass_context,
     add_lexical_context,
     add_name_context,
@@ -63,38 +72,30 @@ STACKING_FOLDS = 3
 TREE_ITERATIONS = 100
 
 
-class LineClassifier(PredictsPages, BaseEstimator):
-    """Labels each line of a page ``content`` or ``chrome`` with a probability.
+@dataclass
+class LabeledTable:
+    """A feature table (from ``featurize``) to learn from: ``y`` is 1 for content per row, only
+    rows where ``mask`` holds are learned from, each with its weight in ``weights`` (None: 1)."""
 
-    Example:
-        >>> clf = LineClassifier.load()            # the shipped model
-        >>> clf.predict(["Home", "News", "A long sentence of article text, as it goes on."])
-    """
+    table: pd.DataFrame
+    y: np.ndarray
+    mask: np.ndarray
+    weights: np.ndarray | None = None
 
-    def __init__(self, *, random_state: int = 0, max_iter: int = TREE_ITERATIONS, threshold: float = DEFAULT_THRESHOLD):
+
+class StagesEstimator(BaseEstimator):
+    """One set of stages (lexical, first pass, revise) as scikit-learn estimators."""
+
+    def __init__(self, *, random_state: int = 0, max_iter: int = TREE_ITERATIONS):
         self.random_state = random_state
         self.max_iter = max_iter
-        self.threshold = threshold
 
-    # ----- fitting -------------------------------------------------------------------------
-    def fit(self, pages: Sequence[Page]) -> LineClassifier:
-        """Fit on labeled pages. On partially labeled pages (the labeled format's ``scored``)
-        only the scored lines are learned from; the others only give context."""
-        if not pages or any(page.labels is None for page in pages):
-            raise ValueError("fit needs labeled pages (every page with 'labels')")
-        y = content_targets(pages)
-        mask = np.concatenate([scored_mask(page) for page in pages])
-        return self.fit_table(featurize(pages), y, mask)
-
-    def fit_table(
-        self, table: pd.DataFrame, y: np.ndarray, mask: np.ndarray, weights: np.ndarray | None = None
-    ) -> LineClassifier:
-        """Fit on a feature table (from ``featurize``): ``y`` is 1 for content per row, and
-        only rows where ``mask`` holds are learned from, each with its weight in ``weights``
-        (default 1). Adds the stage outputs to ``table``."""
+    def fit_table(self, labeled: LabeledTable) -> StagesEstimator:
+        """Fit on a labeled feature table; adds the stage outputs to its table."""
+        table, y = labeled.table, labeled.y
         rows = table["is_blank"].to_numpy() == 0
-        weights = np.ones(len(table)) if weights is None else np.asarray(weights, dtype=float)
-        mask = mask & rows
+        weights = np.ones(len(table)) if labeled.weights is None else np.asarray(labeled.weights, dtype=float)
+        mask = labeled.mask & rows
         if len(np.unique(y[mask])) < 2:
             raise ValueError("fit needs both content and chrome lines")
         groups = table["site"].to_numpy()
@@ -123,7 +124,6 @@ class LineClassifier(PredictsPages, BaseEstimator):
 
         revise_x = feature_matrix(table, revise_columns())
         self.revise_ = self._new_trees().fit(revise_x[mask], y[mask], sample_weight=weights[mask])
-        self.feature_names_ = revise_columns()
         return self
 
     def _new_lexical(self) -> SGDClassifier:
@@ -135,20 +135,71 @@ class LineClassifier(PredictsPages, BaseEstimator):
             l2_regularization=1.0, early_stopping=False, random_state=self.random_state,
         )
 
+    def fitted(self) -> tuple:
+        """The fitted estimators, to tell whether a predictor built from them is stale."""
+        return self.lexical_, self.names_, self.first_pass_, self.revise_
+
+    def stages(self) -> Stages:
+        """The fitted stages as arrays, for ``classifier.predictor``."""
+        names = None if self.names_ is None else LinearStage(self.names_.coef_.ravel(), float(self.names_.intercept_[0]))
+        return Stages(
+            LinearStage(self.lexical_.coef_.ravel(), float(self.lexical_.intercept_[0])), LEXICAL_NGRAMS, names,
+            TreeWalk.of_estimator(self.first_pass_), TreeWalk.of_estimator(self.revise_),
+        )
+
+
+class LineClassifier(PredictsPages, BaseEstimator):
+    """Labels each line of a page ``content`` or ``chrome`` with a probability.
+
+    Example:
+        >>> clf = LineClassifier.load()            # the shipped model
+        >>> clf.predict(["Home", "News", "A long sentence of article text, as it goes on."])
+    """
+
+    def __init__(self, *, random_state: int = 0, max_iter: int = TREE_ITERATIONS, threshold: float = DEFAULT_THRESHOLD):
+        self.random_state = random_state
+        self.max_iter = max_iter
+        self.threshold = threshold
+
+    # ----- fitting -------------------------------------------------------------------------
+    def fit(self, pages: Sequence[Page]) -> LineClassifier:
+        """Fit on labeled pages, one set of stages for all of them. On partially labeled pages
+        (the labeled format's ``scored``) only the scored lines are learned from; the others
+        only give context."""
+        if not pages or any(page.labels is None for page in pages):
+            raise ValueError("fit needs labeled pages (every page with 'labels')")
+        y = content_targets(pages)
+        mask = np.concatenate([scored_mask(page) for page in pages])
+        return self.fit_table(featurize(pages), y, mask)
+
+    def fit_table(
+        self, table: pd.DataFrame, y: np.ndarray, mask: np.ndarray, weights: np.ndarray | None = None
+    ) -> LineClassifier:
+        """Fit the general stages on a feature table (``LabeledTable``'s fields); adds the stage
+        outputs to ``table``."""
+        return self.fit_tables(LabeledTable(table, y, mask, weights))
+
+    def fit_tables(self, general: LabeledTable, html: LabeledTable | None = None) -> LineClassifier:
+        """Fit the general stages on ``general`` and, when given, the HTML stages on ``html``
+        (pages with link counts, as read from HTML)."""
+        self.general_ = self._new_stages().fit_table(general)
+        self.html_ = None if html is None else self._new_stages().fit_table(html)
+        self.feature_names_ = revise_columns()
+        return self
+
+    def _new_stages(self) -> StagesEstimator:
+        return StagesEstimator(random_state=self.random_state, max_iter=self.max_iter)
+
     # ----- predicting ----------------------------------------------------------------------
     def predictor(self) -> Predictor:
         """The fitted stages as arrays (``classifier.predictor``), built once per model object
         and never pickled with it: prediction runs there, trees walked in compiled code."""
-        check_is_fitted(self, "revise_")
+        check_is_fitted(self, "general_")
         cached = self.__dict__.get("_predictor")
-        fitted = (self.lexical_, self.names_, self.first_pass_, self.revise_, self.threshold)
-        if cached is None or any(a is not b for a, b in zip(cached[0], fitted)):
-            names = None if self.names_ is None else LinearStage(self.names_.coef_.ravel(), float(self.names_.intercept_[0]))
-            predictor = Predictor(
-                LinearStage(self.lexical_.coef_.ravel(), float(self.lexical_.intercept_[0])), LEXICAL_NGRAMS, names,
-                TreeWalk.of_estimator(self.first_pass_), TreeWalk.of_estimator(self.revise_), self.threshold,
-            )
-            cached = self.__dict__["_predictor"] = (fitted, predictor)
+        fitted = (*self.general_.fitted(), *(self.html_.fitted() if self.html_ is not None else ()), self.threshold)
+        if cached is None or len(cached[0]) != len(fitted) or any(a is not b for a, b in zip(cached[0], fitted)):
+            html = None if self.html_ is None else self.html_.stages()
+            cached = self.__dict__["_predictor"] = (fitted, Predictor(self.general_.stages(), html, self.threshold))
         return cached[1]
 
     def predict_table(self, table: pd.DataFrame) -> pd.DataFrame:
@@ -165,7 +216,10 @@ class LineClassifier(PredictsPages, BaseEstimator):
     def load(cls, path=None, trust: bool = False) -> LineClassifier:
         """Load a saved model (default: the shipped one), refusing one that does not fit this code,
         or one not trusted yet unless ``trust`` is given (see classifier/persistence.py)."""
-        return load_model(path, cls, revise_columns(), trust=trust)
+        model = load_model(path, cls, revise_columns(), trust=trust)
+        if "general_" not in model.__dict__:
+            raise ModelError(f"{path or default_model_path()}: saved by an older boilerline, whose stages this version does not hold; retrain it with `boilerline train`")
+        return model
 
     def save(self, path, metadata: dict | None = None) -> dict:
         """Save with joblib, the prediction arrays (``.npz``) and the JSON metadata beside it;

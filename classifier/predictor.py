@@ -10,6 +10,10 @@ stages, in the order they run on a feature table:
    structure, hashed class and id words of their elements -> ``name_score``;
 2. first pass: trees on the features, the lexical scores and the neighbours' -> ``p_first``;
 3. revise: trees that also see the neighbours' ``p_first`` -> ``p_content``.
+
+A model holds one or two such sets of stages (``Stages``): ``general``, for every page, and
+``html``, for the pages read from HTML (with link counts and structure), where the model has
+one; pages without link counts always go to ``general``.
 """
 
 from __future__ import annotations
@@ -33,8 +37,11 @@ LEXICAL_OFFSETS = (-2, -1, 1, 2)
 NAME_OFFSETS = (-1, 1)
 FIRST_PASS_OFFSETS = (-3, -2, -1, 1, 2, 3)
 DEFAULT_THRESHOLD = 0.5
-# Format of the arrays file; a reader refuses another.
-ARRAYS_LAYOUT = 1
+# Format of the arrays file; a reader refuses one it does not know. Layout 2 adds the HTML
+# stages (under HTML_PREFIX); layout 1 files hold the general stages only.
+ARRAYS_LAYOUT = 2
+READABLE_LAYOUTS = (1, 2)
+HTML_PREFIX = "html_"
 
 
 def first_pass_columns() -> list[str]:
@@ -93,17 +100,12 @@ class PredictsPages:
         return self.predict_pages([page], threshold)[0]
 
 
-class Predictor(PredictsPages):
-    """A trained model's prediction from its arrays (see the module docstring).
-
-    Example:
-        >>> predictor = Predictor.load()            # the shipped model
-        >>> predictor.predict(["Home", "News", "A long sentence of article text, as it goes on."])
-    """
+class Stages:
+    """One set of stages (lexical, first pass, revise) as arrays: ``p_content`` for a feature table."""
 
     def __init__(
         self, lexical: LinearStage, lexical_ngrams: tuple[int, int], names: LinearStage | None,
-        first_pass: TreeWalk, revise: TreeWalk, threshold: float = DEFAULT_THRESHOLD,
+        first_pass: TreeWalk, revise: TreeWalk,
     ) -> None:
         if first_pass.n_features != len(first_pass_columns()) or revise.n_features != len(revise_columns()):
             raise ValueError("the tree stages' feature counts do not match this version's columns")
@@ -112,23 +114,10 @@ class Predictor(PredictsPages):
         self.names = names
         self.first_pass = first_pass
         self.revise = revise
-        self.threshold = threshold
 
-    @classmethod
-    def load(cls, path: str | Path | None = None) -> Predictor:
-        """The model saved at ``path`` (default: the shipped one), from its arrays file; a
-        one-line ModelError names the file and the problem."""
-        path, arrays = load_arrays(path, revise_columns())
-        try:
-            return cls.from_arrays(arrays)
-        except (KeyError, ValueError, TypeError) as error:
-            raise ModelError(f"{path}: its arrays file does not hold a model of this version ({error}); retrain it with `boilerline train`") from None
-
-    # ----- arrays ---------------------------------------------------------------------------
-    def arrays(self) -> dict[str, np.ndarray]:
-        """Everything prediction needs, as named arrays (``from_arrays`` reads them back)."""
+    def arrays(self, prefix: str = "") -> dict[str, np.ndarray]:
+        """The stages as named arrays, each name starting with ``prefix`` (``from_arrays`` reads them back)."""
         arrays = {
-            "layout": np.array(ARRAYS_LAYOUT), "threshold": np.array(self.threshold),
             "lexical_coef": self.lexical.coef, "lexical_intercept": np.array(self.lexical.intercept),
             "lexical_ngrams": np.array(self.lexical_ngrams),
         }
@@ -137,24 +126,24 @@ class Predictor(PredictsPages):
         for stage, walk in (("first_pass", self.first_pass), ("revise", self.revise)):
             arrays |= {f"{stage}_{name}": values for name, values in walk.nodes().items()}
             arrays |= {f"{stage}_baseline": np.array(walk.baseline)}
-        return arrays
+        return {prefix + name: values for name, values in arrays.items()}
 
     @classmethod
-    def from_arrays(cls, arrays) -> Predictor:
-        if int(arrays["layout"]) != ARRAYS_LAYOUT:
-            raise ValueError(f"layout {int(arrays['layout'])}, this version reads {ARRAYS_LAYOUT}")
-        ngrams = tuple(int(n) for n in arrays["lexical_ngrams"])
+    def from_arrays(cls, arrays, prefix: str = "") -> Stages:
+        ngrams = tuple(int(n) for n in arrays[f"{prefix}lexical_ngrams"])
         if len(ngrams) != 2 or not 1 <= ngrams[0] <= min(3, ngrams[1]):
             raise ValueError(f"n-gram lengths {ngrams} are not supported")
-        lexical = _linear_stage(arrays, "lexical")
-        names = _linear_stage(arrays, "names") if "names_coef" in arrays else None
+        lexical = _linear_stage(arrays, f"{prefix}lexical")
+        names = _linear_stage(arrays, f"{prefix}names") if f"{prefix}names_coef" in arrays else None
         walks = [
-            TreeWalk({name: arrays[f"{stage}_{name}"] for name in NODE_ARRAYS}, n_features, float(arrays[f"{stage}_baseline"]))
+            TreeWalk(
+                {name: arrays[f"{prefix}{stage}_{name}"] for name in NODE_ARRAYS}, n_features,
+                float(arrays[f"{prefix}{stage}_baseline"]),
+            )
             for stage, n_features in (("first_pass", len(first_pass_columns())), ("revise", len(revise_columns())))
         ]
-        return cls(lexical, ngrams, names, *walks, threshold=float(arrays["threshold"]))
+        return cls(lexical, ngrams, names, *walks)
 
-    # ----- predicting -------------------------------------------------------------------------
     def predict_table(self, table: pd.DataFrame) -> pd.DataFrame:
         """Add ``lex_score``, ``name_score``, ``p_first`` and ``p_content`` to a feature table; return it."""
         rows = table["is_blank"].to_numpy() == 0
@@ -183,6 +172,62 @@ class Predictor(PredictsPages):
         """The names model's decision per line; each distinct class/id text is scored once."""
         name_ids, distinct = name_inputs(names, len(self.names.coef))
         return self.names.decision(distinct)[name_ids]
+
+
+class Predictor(PredictsPages):
+    """A trained model's prediction from its arrays (see the module docstring).
+
+    Example:
+        >>> predictor = Predictor.load()            # the shipped model
+        >>> predictor.predict(["Home", "News", "A long sentence of article text, as it goes on."])
+    """
+
+    def __init__(self, general: Stages, html: Stages | None = None, threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.general = general
+        self.html = html
+        self.threshold = threshold
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Predictor:
+        """The model saved at ``path`` (default: the shipped one), from its arrays file; a
+        one-line ModelError names the file and the problem."""
+        path, arrays = load_arrays(path, revise_columns())
+        try:
+            return cls.from_arrays(arrays)
+        except (KeyError, ValueError, TypeError) as error:
+            raise ModelError(f"{path}: its arrays file does not hold a model of this version ({error}); retrain it with `boilerline train`") from None
+
+    # ----- arrays ---------------------------------------------------------------------------
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Everything prediction needs, as named arrays (``from_arrays`` reads them back): the
+        general stages' under their own names, the HTML stages' under ``html_``."""
+        arrays = {"layout": np.array(ARRAYS_LAYOUT), "threshold": np.array(self.threshold), **self.general.arrays()}
+        if self.html is not None:
+            arrays |= self.html.arrays(HTML_PREFIX)
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays) -> Predictor:
+        layout = int(arrays["layout"])
+        if layout not in READABLE_LAYOUTS:
+            raise ValueError(f"layout {layout}, this version reads {', '.join(map(str, READABLE_LAYOUTS))}")
+        html = Stages.from_arrays(arrays, HTML_PREFIX) if f"{HTML_PREFIX}lexical_coef" in arrays else None
+        return cls(Stages.from_arrays(arrays), html, threshold=float(arrays["threshold"]))
+
+    # ----- predicting -------------------------------------------------------------------------
+    def predict_table(self, table: pd.DataFrame) -> pd.DataFrame:
+        """Add ``lex_score``, ``name_score``, ``p_first`` and ``p_content`` to a feature table
+        (each page by the stages of its view); return it."""
+        if self.html is None:
+            return self.general.predict_table(table)
+        from_html = table["has_link_info"].to_numpy() == 1
+        if from_html.all():
+            return self.html.predict_table(table)
+        if not from_html.any():
+            return self.general.predict_table(table)
+        # A page's rows are all of one view, so each part keeps its pages whole.
+        parts = [self.general.predict_table(table[~from_html].copy()), self.html.predict_table(table[from_html].copy())]
+        return pd.concat(parts).loc[table.index]
 
 
 def _linear_stage(arrays, name: str) -> LinearStage:

@@ -1,13 +1,18 @@
-"""LineClassifier on small data: output shape, blank and empty pages, save/load identity."""
+"""LineClassifier on small data: output shape, blank and empty pages, save/load identity, and
+the two views (pages with link counts predicted by the HTML stages, the others by the general ones)."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from classifier import LineClassifier, ModelError, Page
-from classifier.labeled import read_labeled_pages
-from classifier.predictor import revise_columns
+from classifier.features import featurize
+from classifier.labeled import read_labeled_pages, scored_mask
+from classifier.model import LabeledTable, content_targets
+from classifier.persistence import save_model
+from classifier.predictor import HTML_PREFIX, Predictor, revise_columns
 from tests.paths import GOLD
 
 
@@ -67,3 +72,66 @@ def test_fit_needs_both_classes():
     page = Page("p", ["only chrome here"], labels=["chrome"])
     with pytest.raises(ValueError, match="both content and chrome"):
         LineClassifier().fit([page])
+
+
+def labeled(pages: list[Page]) -> LabeledTable:
+    return LabeledTable(featurize(pages), content_targets(pages), np.concatenate([scored_mask(page) for page in pages]))
+
+
+@pytest.fixture(scope="module")
+def two_views():
+    """A model with HTML stages: the general ones fitted on the seeds as text, the HTML ones on
+    the same pages with link counts (every line under 20 characters a link)."""
+    pages = list(read_labeled_pages(GOLD))
+    linked = [replace(page, link_chars=[len(line) if len(line) < 20 else 0 for line in page.lines]) for page in pages]
+    return LineClassifier(max_iter=30).fit_tables(labeled(pages), labeled(linked)), pages, linked
+
+
+def test_pages_with_link_counts_are_predicted_by_the_html_stages(two_views):
+    model, pages, linked = two_views
+    predictor = model.predictor()
+    table = featurize([pages[0], linked[1], linked[0], pages[1]])
+    predicted = predictor.predict_table(table.copy())
+    from_html = table["has_link_info"].to_numpy() == 1
+    for stages, view in ((predictor.general, ~from_html), (predictor.html, from_html)):
+        expected = stages.predict_table(table[view].copy())["p_content"]
+        np.testing.assert_array_equal(predicted.loc[view, "p_content"], expected)
+    # The views differ, so the routing above is seen: the HTML stages read the link counts.
+    linked_rows = table[from_html].copy()
+    assert not np.allclose(
+        predictor.general.predict_table(linked_rows.copy())["p_content"], predictor.html.predict_table(linked_rows)["p_content"],
+        equal_nan=True,
+    )
+
+
+def test_a_model_without_html_stages_predicts_every_page_with_the_general_ones(two_views):
+    """Arrays of layout 1 (saved before the HTML stages) hold the general stages only."""
+    model, _, linked = two_views
+    arrays = {name: values for name, values in model.predictor().arrays().items() if not name.startswith(HTML_PREFIX)}
+    arrays["layout"] = np.array(1)
+    general_only = Predictor.from_arrays(arrays)
+    assert general_only.html is None
+    table = featurize(linked)
+    np.testing.assert_array_equal(
+        general_only.predict_table(table.copy())["p_content"], model.predictor().general.predict_table(table)["p_content"]
+    )
+
+
+def test_save_load_identity_of_both_views(two_views, tmp_path):
+    model, pages, linked = two_views
+    path = tmp_path / "m.joblib"
+    model.save(path)
+    for loaded in (LineClassifier.load(path), Predictor.load(path)):
+        for before, after in zip(model.predict_proba_pages([*pages, *linked]), loaded.predict_proba_pages([*pages, *linked])):
+            np.testing.assert_array_equal(before, after)
+
+
+def test_load_refuses_a_model_saved_before_the_views(fitted, tmp_path):
+    """A pickle of the one-view LineClassifier (stages as its own attributes) is refused with
+    a one-line error, not a failure at its first prediction."""
+    old = LineClassifier(max_iter=30)
+    old.__dict__.update({"feature_names_": revise_columns(), **vars(fitted.general_)})
+    path = tmp_path / "old.joblib"
+    save_model(old, fitted.predictor().arrays(), path, {})
+    with pytest.raises(ModelError, match="older boilerline.*retrain"):
+        LineClassifier.load(path)

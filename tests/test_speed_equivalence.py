@@ -366,14 +366,15 @@ def test_linear_decisions_are_scikit_learns(model, sample_pages, html_table):
     lines = EDGE_TEXTS + EDGE_KEYS + [line for page in sample_pages for line in page.lines]
     keys = list(dict.fromkeys(map(normalize_line, lines))) + EDGE_KEYS
     key_documents, hashed = ngram_hashing.lexical_inputs(keys, LEXICAL_NGRAMS, LEXICAL_HASH_FEATURES)
-    expected = model.lexical_.decision_function(vectorized_lexical(keys))
-    decisions = hashed.decisions(model.lexical_.coef_.ravel(), float(model.lexical_.intercept_[0]))
-    np.testing.assert_array_equal(decisions[key_documents], expected)
     names = list(dict.fromkeys(html_table[NAMES_COLUMN])) + EDGE_NAMES
-    name_documents, hashed = ngram_hashing.name_inputs(names, NAME_HASH_FEATURES)
-    expected = model.names_.decision_function(NAMES_VECTORIZER.transform(names))
-    decisions = hashed.decisions(model.names_.coef_.ravel(), float(model.names_.intercept_[0]))
-    np.testing.assert_array_equal(decisions[name_documents], expected)
+    name_documents, hashed_names = ngram_hashing.name_inputs(names, NAME_HASH_FEATURES)
+    for stages in (model.general_, model.html_):
+        expected = stages.lexical_.decision_function(vectorized_lexical(keys))
+        decisions = hashed.decisions(stages.lexical_.coef_.ravel(), float(stages.lexical_.intercept_[0]))
+        np.testing.assert_array_equal(decisions[key_documents], expected)
+        expected = stages.names_.decision_function(NAMES_VECTORIZER.transform(names))
+        decisions = hashed_names.decisions(stages.names_.coef_.ravel(), float(stages.names_.intercept_[0]))
+        np.testing.assert_array_equal(decisions[name_documents], expected)
 
 
 def test_linear_decisions_over_any_count_of_columns():
@@ -407,7 +408,9 @@ def test_tree_walk_is_scikit_learns_predict_proba(model, sample_pages):
     """The compiled walk of the tree stages gives scikit-learn's probabilities to the bit."""
     table = model.score_table(sample_pages)
     rows = table.loc[table["is_blank"] == 0]
-    for estimator, columns in ((model.first_pass_, first_pass_columns()), (model.revise_, revise_columns())):
+    stages = [(each.first_pass_, first_pass_columns()) for each in (model.general_, model.html_)]
+    stages += [(each.revise_, revise_columns()) for each in (model.general_, model.html_)]
+    for estimator, columns in stages:
         features = feature_matrix(rows, columns)
         features[::7, ::5] = np.nan  # missing values follow each node's missing-value side
         expected = estimator.predict_proba(features)[:, 1]
@@ -416,23 +419,36 @@ def test_tree_walk_is_scikit_learns_predict_proba(model, sample_pages):
 
 def scikit_learn_p_content(model, table: pd.DataFrame) -> np.ndarray:
     """p_content as the scikit-learn estimators themselves give it, stage by stage (the code
-    the arrays predictor replaced), on the non-blank rows of a feature table."""
+    the arrays predictor replaced), on the non-blank rows of a feature table: pages with link
+    counts by the HTML stages (where the model has them), the others by the general ones."""
+    from_html = (table["has_link_info"].to_numpy() == 1) & (model.html_ is not None)
+    p_content = np.full(len(table), np.nan)
+    for stages, view in ((model.general_, ~from_html), (model.html_, from_html)):
+        if view.any():
+            p_content[view] = stages_p_content(stages, table[view])
+    return p_content[table["is_blank"].to_numpy() == 0]
+
+
+def stages_p_content(stages, table: pd.DataFrame) -> np.ndarray:
+    """One set of stages' p_content on every row of a feature table (NaN on blank rows)."""
     rows = table["is_blank"].to_numpy() == 0
     table = table.copy()
     table["lex_score"] = np.nan
-    table.loc[rows, "lex_score"] = model.lexical_.decision_function(
+    table.loc[rows, "lex_score"] = stages.lexical_.decision_function(
         vectorized_lexical(table.loc[rows, "text_key"])
     )
     add_lexical_context(table)
     named = rows & (table["has_structure"].to_numpy() == 1)
     table["name_score"] = np.nan
     if named.any():
-        table.loc[named, "name_score"] = model.names_.decision_function(NAMES_VECTORIZER.transform(table.loc[named, NAMES_COLUMN].tolist()))
+        table.loc[named, "name_score"] = stages.names_.decision_function(NAMES_VECTORIZER.transform(table.loc[named, NAMES_COLUMN].tolist()))
     add_name_context(table)
     table["p_first"] = np.nan
-    table.loc[rows, "p_first"] = model.first_pass_.predict_proba(feature_matrix(table.loc[rows], first_pass_columns()))[:, 1]
+    table.loc[rows, "p_first"] = stages.first_pass_.predict_proba(feature_matrix(table.loc[rows], first_pass_columns()))[:, 1]
     add_first_pass_context(table)
-    return model.revise_.predict_proba(feature_matrix(table.loc[rows], revise_columns()))[:, 1]
+    p_content = np.full(len(table), np.nan)
+    p_content[rows] = stages.revise_.predict_proba(feature_matrix(table.loc[rows], revise_columns()))[:, 1]
+    return p_content
 
 
 @pytest.mark.parametrize("mode", ["text", "html"])
@@ -449,13 +465,14 @@ def test_the_arrays_predict_as_scikit_learn_does(model, sample_pages, html_table
 
 def test_tree_walk_refuses_out_of_range_indices(model):
     """The walk does not check bounds, so the trees' indices are checked before it runs."""
-    tree = model.first_pass_._predictors[0][0]
+    first_pass = model.general_.first_pass_
+    tree = first_pass._predictors[0][0]
     saved = tree.nodes.copy()
     try:
-        for field, bad in (("left", len(tree.nodes) + 5), ("feature_idx", model.first_pass_.n_features_in_)):
+        for field, bad in (("left", len(tree.nodes) + 5), ("feature_idx", first_pass.n_features_in_)):
             tree.nodes[:] = saved
             tree.nodes[field][np.flatnonzero(tree.nodes["is_leaf"] == 0)[0]] = bad
             with pytest.raises(ValueError, match="out of range"):
-                TreeWalk.of_estimator(model.first_pass_)
+                TreeWalk.of_estimator(first_pass)
     finally:
         tree.nodes[:] = saved

@@ -28,7 +28,7 @@ from classifier.page import Page
 from training.baselines import SystemRun, run_baselines
 from training.extraction_cache import ExtractionCache
 from training.metrics import score
-from training.train import DEFAULT_SEED, SYNTHETIC_PAGES_PER_DIRECTION, fit_model, training_table, without_links
+from training.train import DEFAULT_SEED, SYNTHETIC_PAGES_PER_DIRECTION, TrainingTables, fit_model, training_tables, without_links
 
 # The model's name among the systems, by input mode (text_only).
 MODEL_SYSTEMS = {True: "boilerline-text", False: "boilerline-html"}
@@ -129,7 +129,7 @@ def site_folds(pages: Sequence[Page], k: int, tested: np.ndarray, seed: int) -> 
 
 def cross_validate(
     pages: Sequence[Page], k: int, *, seed: int = DEFAULT_SEED, text_only: bool = True,
-    progress: Callable[[str], None] | None = None, train_table: pd.DataFrame | None = None,
+    progress: Callable[[str], None] | None = None, train_tables: TrainingTables | None = None,
     test_dataset: str | None = None, synthetic_per_direction: int = SYNTHETIC_PAGES_PER_DIRECTION,
     baselines: Sequence[str] = (), html: Iterable[tuple[str, str]] = (), extraction_cache: ExtractionCache | None = None,
 ) -> Evaluation:
@@ -146,26 +146,29 @@ def cross_validate(
     same folds (extractions kept in ``extraction_cache`` are not run again).
 
     Features are label-free and computed per page (repetition per site, and a site is never
-    split), so both tables are computed once and sliced per fold. Pass ``train_table`` (from
-    ``training_table(pages, seed)``) to reuse one already computed. Each fold's synthetic
+    split), so the tables are computed once and sliced per fold. Pass ``train_tables`` (from
+    ``training_tables(pages, seed)``) to reuse those already computed. Each fold's synthetic
     training pages are built from its own training pages only.
     """
     tested = np.array([test_dataset is None or page.dataset == test_dataset for page in pages])
     if not tested.any():
         raise ValueError(f"no page of dataset {test_dataset!r} in the data")
     folds = site_folds(pages, k, tested, seed)
-    if train_table is None:
-        if progress:
-            progress(f"featurizing {len(pages)} pages")
-        train_table = training_table(pages, seed)
     tested_pages = [pages[i] for i in np.flatnonzero(tested)]
     held_out = [held_out_run(tested_pages, mode) for mode in model_modes(tested_pages, text_only, bool(baselines))]
+    if train_tables is None:
+        if progress:
+            progress(f"featurizing {len(pages)} pages")
+        # Where every page is tested, the held-out HTML table is the HTML stages' training table.
+        as_read = [table for run, table in held_out if run.name == MODEL_SYSTEMS[False] and tested.all()]
+        train_tables = training_tables(pages, seed, html=as_read[0] if as_read else None)
     for fold_no, (train_pages, test_pages) in enumerate(folds, start=1):
         if progress:
             progress(f"fold {fold_no}/{k}: training on {len(train_pages)} pages, testing on {len(test_pages)}")
-        # fit_model stacks the fold's rows with its synthetic pages into a new table.
-        fold_table = train_table[train_table["page_no"].isin(train_pages).to_numpy()]
-        model = fit_model([pages[i] for i in train_pages], seed, fold_table, synthetic_per_direction)
+        model = fit_model(
+            [pages[i] for i in train_pages], seed, train_tables.of_pages(train_pages), synthetic_per_direction,
+            html_stages=any(run.name == MODEL_SYSTEMS[False] for run, _ in held_out),
+        )
         for run, test_table in held_out:
             predict_held_out(model, test_table, test_pages, run)
     model_runs = [run for run, _ in held_out]

@@ -6,7 +6,7 @@ import hashlib
 import json
 import random
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +14,7 @@ import pandas as pd
 
 from classifier.features import featurize, stack_tables
 from classifier.labeled import LABELED_BY_HAND, scored_mask
-from classifier.model import LineClassifier, content_targets
+from classifier.model import LabeledTable, LineClassifier, content_targets
 from classifier.page import Page
 from training.augment import mixed_script_pages
 
@@ -63,25 +63,52 @@ def targets(pages: Sequence[Page], seed: int = DEFAULT_SEED) -> tuple[np.ndarray
     return y, np.concatenate(masks) if masks else np.array([], dtype=bool)
 
 
-def training_table(pages: Sequence[Page], seed: int = DEFAULT_SEED) -> pd.DataFrame:
-    """The feature table to learn from: link counts hidden on a seeded share of pages."""
-    return featurize(drop_links(pages, LINK_DROPOUT_SHARE, seed))
+@dataclass
+class TrainingTables:
+    """The two feature tables a model learns from, rows in page order: ``general`` with the
+    link counts and structure of a seeded share of pages hidden (the general stages), and
+    ``html`` with every page as read (the HTML stages learn from its pages with link counts)."""
+
+    general: pd.DataFrame
+    html: pd.DataFrame
+
+    def of_pages(self, page_numbers: np.ndarray) -> TrainingTables:
+        """The rows of the pages numbered ``page_numbers`` (a fold's training pages)."""
+        return TrainingTables(*(table[table["page_no"].isin(page_numbers).to_numpy()] for table in (self.general, self.html)))
+
+
+def training_tables(pages: Sequence[Page], seed: int = DEFAULT_SEED, html: pd.DataFrame | None = None) -> TrainingTables:
+    """The feature tables to learn from (see ``TrainingTables``); ``html``: the pages' table as
+    read, where it is already computed (``featurize(pages)``)."""
+    return TrainingTables(featurize(drop_links(pages, LINK_DROPOUT_SHARE, seed)), featurize(pages) if html is None else html)
 
 
 def fit_model(
-    pages: Sequence[Page], seed: int = DEFAULT_SEED, table: pd.DataFrame | None = None,
-    synthetic_per_direction: int = SYNTHETIC_PAGES_PER_DIRECTION,
+    pages: Sequence[Page], seed: int = DEFAULT_SEED, tables: TrainingTables | None = None,
+    synthetic_per_direction: int = SYNTHETIC_PAGES_PER_DIRECTION, html_stages: bool = True,
 ) -> LineClassifier:
-    """Fit a LineClassifier on labeled pages plus ``synthetic_per_direction`` synthetic
-    mixed-script pages per direction built from them (``table``: the pages' precomputed
-    training table, rows in page order)."""
+    """Fit a LineClassifier on labeled pages: its general stages on them plus
+    ``synthetic_per_direction`` synthetic mixed-script pages per direction built from them,
+    and unless ``html_stages`` is False, its HTML stages on those with link counts
+    (``tables``: the pages' precomputed training tables, rows in page order)."""
     synthetic = mixed_script_pages(pages, seed, synthetic_per_direction)
-    table = training_table(pages, seed) if table is None else table
+    tables = training_tables(pages, seed) if tables is None else tables
+    general = tables.general
     if synthetic:
-        table = stack_tables([table, training_table(synthetic, seed)])
-    learned = [*pages, *synthetic]
-    y, mask = targets(learned, seed)
-    return LineClassifier(random_state=seed).fit_table(table, y, mask, line_weights(learned))
+        general = stack_tables([general, featurize(drop_links(synthetic, LINK_DROPOUT_SHARE, seed))])
+    html_pages = [page for page in pages if page.link_chars is not None] if html_stages else []
+    from_html = tables.html["has_link_info"].to_numpy() == 1
+    html = tables.html if from_html.all() else tables.html[from_html]
+    return LineClassifier(random_state=seed).fit_tables(
+        labeled_table(general, [*pages, *synthetic], seed),
+        labeled_table(html, html_pages, seed) if html_pages else None,
+    )
+
+
+def labeled_table(table: pd.DataFrame, pages: Sequence[Page], seed: int) -> LabeledTable:
+    """``table`` (the rows of ``pages``, in order) with their targets, learned rows and weights."""
+    y, mask = targets(pages, seed)
+    return LabeledTable(table, y, mask, line_weights(pages))
 
 
 def line_weights(pages: Sequence[Page]) -> np.ndarray:
@@ -101,11 +128,11 @@ def data_digest(pages: Sequence[Page]) -> str:
 
 def train(
     pages: Sequence[Page], out: Path, *, seed: int = DEFAULT_SEED, sources: Sequence[str] = (),
-    cv_scores: dict | None = None, table: pd.DataFrame | None = None,
+    cv_scores: dict | None = None, tables: TrainingTables | None = None,
     synthetic_per_direction: int = SYNTHETIC_PAGES_PER_DIRECTION,
 ) -> dict:
     """Fit on all ``pages`` and save the model with its metadata; return the metadata."""
-    model = fit_model(pages, seed, table, synthetic_per_direction)
+    model = fit_model(pages, seed, tables, synthetic_per_direction)
     metadata = {
         "trained_on": {
             "sources": list(sources),
@@ -117,6 +144,7 @@ def train(
         },
         "seed": seed,
         "link_dropout_share": LINK_DROPOUT_SHARE,
+        "html_stages": model.html_ is not None,
         "hand_labeled_weight": HAND_LABELED_WEIGHT,
         "synthetic_pages_per_direction": synthetic_per_direction,
         "cv": cv_scores,

@@ -81,14 +81,14 @@ class TrainingJob:
         # The training package is imported when a model is trained, as the command line does:
         # the classifier package never loads training code on its own.
         from training.loading import load_pages
-        from training.train import train, training_table
+        from training.train import train, training_tables
 
         self._note("reading the labeled pages of " + ", ".join(map(str, self.sources)))
         pages = load_pages(self.sources, progress=self._note)
         self._note(f"featurizing {len(pages):,} pages")
-        table = training_table(pages)
+        tables = training_tables(pages)
         self._note(f"fitting on {len(pages):,} pages")
-        metadata = train(pages, out, sources=[str(source) for source in self.sources], table=table)
+        metadata = train(pages, out, sources=[str(source) for source in self.sources], tables=tables)
         self._note(f"wrote {out.name} ({metadata['size_bytes'] / 1e6:.1f} MB) and added it to the trust list")
 
     def _finish(self, state: str, model: str | None = None, error: str | None = None) -> None:
