@@ -50,4 +50,4 @@ def test_the_html_stages_learn_from_the_pages_with_link_counts_only():
     assert (tables.html["has_link_info"] == 1).sum() == sum(len(page.lines) for page in linked)
     model = fit_model([*pages, *linked], tables=tables)
     assert model.html_ is not None and model.html_.revise_.n_features_in_ == len(model.feature_names_)
-    assert fit_model([*pages, *linked], html_stages=False).html_ is None
+    assert fit_model([*pages, *linked], tables=training_tables([*pages, *linked], html_stages=False)).html_ is None

@@ -156,19 +156,19 @@ def cross_validate(
     folds = site_folds(pages, k, tested, seed)
     tested_pages = [pages[i] for i in np.flatnonzero(tested)]
     held_out = [held_out_run(tested_pages, mode) for mode in model_modes(tested_pages, text_only, bool(baselines))]
+    # The HTML stages are fitted only where an HTML-mode figure is scored; where every page is
+    # tested, the held-out HTML table is their training table.
+    html_tables = [table for run, table in held_out if run.name == MODEL_SYSTEMS[False]]
     if train_tables is None:
         if progress:
             progress(f"featurizing {len(pages)} pages")
-        # Where every page is tested, the held-out HTML table is the HTML stages' training table.
-        as_read = [table for run, table in held_out if run.name == MODEL_SYSTEMS[False] and tested.all()]
-        train_tables = training_tables(pages, seed, html=as_read[0] if as_read else None)
+        as_read = html_tables[0] if html_tables and tested.all() else None
+        train_tables = training_tables(pages, seed, html_stages=bool(html_tables), html=as_read)
     for fold_no, (train_pages, test_pages) in enumerate(folds, start=1):
         if progress:
             progress(f"fold {fold_no}/{k}: training on {len(train_pages)} pages, testing on {len(test_pages)}")
-        model = fit_model(
-            [pages[i] for i in train_pages], seed, train_tables.of_pages(train_pages), synthetic_per_direction,
-            html_stages=any(run.name == MODEL_SYSTEMS[False] for run, _ in held_out),
-        )
+        fold_tables = train_tables.of_pages(train_pages, html=bool(html_tables))
+        model = fit_model([pages[i] for i in train_pages], seed, fold_tables, synthetic_per_direction)
         for run, test_table in held_out:
             predict_held_out(model, test_table, test_pages, run)
     model_runs = [run for run, _ in held_out]

@@ -65,44 +65,53 @@ def targets(pages: Sequence[Page], seed: int = DEFAULT_SEED) -> tuple[np.ndarray
 
 @dataclass
 class TrainingTables:
-    """The two feature tables a model learns from, rows in page order: ``general`` with the
-    link counts and structure of a seeded share of pages hidden (the general stages), and
-    ``html`` with every page as read (the HTML stages learn from its pages with link counts)."""
+    """The feature tables a model learns from, rows in page order: ``general`` with the link
+    counts and structure of a seeded share of pages hidden (the general stages), and ``html``
+    with every page as read (the HTML stages learn from its pages with link counts); no
+    ``html`` where no HTML stages are to be fitted (a text-only cross-validation)."""
 
     general: pd.DataFrame
-    html: pd.DataFrame
+    html: pd.DataFrame | None
 
-    def of_pages(self, page_numbers: np.ndarray) -> TrainingTables:
-        """The rows of the pages numbered ``page_numbers`` (a fold's training pages)."""
-        return TrainingTables(*(table[table["page_no"].isin(page_numbers).to_numpy()] for table in (self.general, self.html)))
+    def of_pages(self, page_numbers: np.ndarray, html: bool = True) -> TrainingTables:
+        """The rows of the pages numbered ``page_numbers`` (a fold's training pages); the
+        ``html`` table's only if ``html``."""
+        def rows(table: pd.DataFrame) -> pd.DataFrame:
+            return table[table["page_no"].isin(page_numbers).to_numpy()]
+
+        return TrainingTables(rows(self.general), rows(self.html) if html and self.html is not None else None)
 
 
-def training_tables(pages: Sequence[Page], seed: int = DEFAULT_SEED, html: pd.DataFrame | None = None) -> TrainingTables:
-    """The feature tables to learn from (see ``TrainingTables``); ``html``: the pages' table as
-    read, where it is already computed (``featurize(pages)``)."""
-    return TrainingTables(featurize(drop_links(pages, LINK_DROPOUT_SHARE, seed)), featurize(pages) if html is None else html)
+def training_tables(
+    pages: Sequence[Page], seed: int = DEFAULT_SEED, html_stages: bool = True, html: pd.DataFrame | None = None
+) -> TrainingTables:
+    """The feature tables to learn from (see ``TrainingTables``), the HTML one only with
+    ``html_stages``; ``html``: the pages' table as read, where it is already computed
+    (``featurize(pages)``)."""
+    if html_stages and html is None:
+        html = featurize(pages)
+    return TrainingTables(featurize(drop_links(pages, LINK_DROPOUT_SHARE, seed)), html if html_stages else None)
 
 
 def fit_model(
     pages: Sequence[Page], seed: int = DEFAULT_SEED, tables: TrainingTables | None = None,
-    synthetic_per_direction: int = SYNTHETIC_PAGES_PER_DIRECTION, html_stages: bool = True,
+    synthetic_per_direction: int = SYNTHETIC_PAGES_PER_DIRECTION,
 ) -> LineClassifier:
     """Fit a LineClassifier on labeled pages: its general stages on them plus
     ``synthetic_per_direction`` synthetic mixed-script pages per direction built from them,
-    and unless ``html_stages`` is False, its HTML stages on those with link counts
+    and where ``tables`` has an HTML table, its HTML stages on the pages with link counts
     (``tables``: the pages' precomputed training tables, rows in page order)."""
     synthetic = mixed_script_pages(pages, seed, synthetic_per_direction)
     tables = training_tables(pages, seed) if tables is None else tables
     general = tables.general
     if synthetic:
         general = stack_tables([general, featurize(drop_links(synthetic, LINK_DROPOUT_SHARE, seed))])
-    html_pages = [page for page in pages if page.link_chars is not None] if html_stages else []
-    from_html = tables.html["has_link_info"].to_numpy() == 1
-    html = tables.html if from_html.all() else tables.html[from_html]
-    return LineClassifier(random_state=seed).fit_tables(
-        labeled_table(general, [*pages, *synthetic], seed),
-        labeled_table(html, html_pages, seed) if html_pages else None,
-    )
+    html_pages = [page for page in pages if page.link_chars is not None] if tables.html is not None else []
+    html = None
+    if html_pages:
+        from_html = tables.html["has_link_info"].to_numpy() == 1
+        html = labeled_table(tables.html if from_html.all() else tables.html[from_html], html_pages, seed)
+    return LineClassifier(random_state=seed).fit_tables(labeled_table(general, [*pages, *synthetic], seed), html)
 
 
 def labeled_table(table: pd.DataFrame, pages: Sequence[Page], seed: int) -> LabeledTable:
