@@ -135,6 +135,13 @@ class StagesEstimator(BaseEstimator):
             l2_regularization=1.0, early_stopping=False, random_state=self.random_state,
         )
 
+    def raise_log_odds(self, shift: float) -> None:
+        """Add ``shift`` to the revise stage's log-odds of content on every line, which moves
+        its decision (p 0.5) to where p was ``1 / (1 + exp(shift))``. The trees stay as they
+        are: the shift goes into the score they start from (scikit-learn's baseline, which
+        the compiled walk reads too)."""
+        self.revise_._baseline_prediction = self.revise_._baseline_prediction + shift
+
     def fitted(self) -> tuple:
         """The fitted estimators, to tell whether a predictor built from them is stale."""
         return self.lexical_, self.names_, self.first_pass_, self.revise_
@@ -156,10 +163,16 @@ class LineClassifier(PredictsPages, BaseEstimator):
         >>> clf.predict(["Home", "News", "A long sentence of article text, as it goes on."])
     """
 
-    def __init__(self, *, random_state: int = 0, max_iter: int = TREE_ITERATIONS, threshold: float = DEFAULT_THRESHOLD):
+    def __init__(
+        self, *, random_state: int = 0, max_iter: int = TREE_ITERATIONS, threshold: float = DEFAULT_THRESHOLD,
+        general_log_odds_shift: float = 0.0,
+    ):
         self.random_state = random_state
         self.max_iter = max_iter
         self.threshold = threshold
+        # Added to the general stages' final log-odds (``StagesEstimator.raise_log_odds``):
+        # training's recipe sets it for plain-text input (training/train.py).
+        self.general_log_odds_shift = general_log_odds_shift
 
     # ----- fitting -------------------------------------------------------------------------
     def fit(self, pages: Sequence[Page]) -> LineClassifier:
@@ -183,6 +196,8 @@ class LineClassifier(PredictsPages, BaseEstimator):
         """Fit the general stages on ``general`` and, when given, the HTML stages on ``html``
         (pages with link counts, as read from HTML)."""
         self.general_ = self._new_stages().fit_table(general)
+        if self.general_log_odds_shift:
+            self.general_.raise_log_odds(self.general_log_odds_shift)
         self.html_ = None if html is None else self._new_stages().fit_table(html)
         self.feature_names_ = revise_columns()
         return self

@@ -104,6 +104,26 @@ def test_pages_with_link_counts_are_predicted_by_the_html_stages(two_views):
     )
 
 
+def test_the_general_log_odds_shift_moves_the_general_stages_only(two_views):
+    """The same fit with the general stages' log-odds raised: every text-mode line's log-odds
+    is higher by exactly the shift (its decision at 0.5 is the unshifted one's at 0.4), and
+    the HTML stages' outputs are untouched."""
+    model, pages, linked = two_views
+    shift = np.log(0.6 / 0.4)
+    shifted = LineClassifier(max_iter=30, general_log_odds_shift=shift).fit_tables(labeled(pages), labeled(linked))
+
+    def log_odds(clf, batch):
+        p = np.concatenate(clf.predict_proba_pages(batch))
+        p = p[~np.isnan(p)]
+        return np.log(p / (1 - p))
+
+    np.testing.assert_allclose(log_odds(shifted, pages), log_odds(model, pages) + shift, atol=1e-9)
+    np.testing.assert_array_equal(log_odds(shifted, linked), log_odds(model, linked))
+    # The shift is a property of the fitted stages: it survives the arrays file.
+    saved = Predictor.from_arrays(shifted.predictor().arrays())
+    assert saved.general.revise.baseline == pytest.approx(model.predictor().general.revise.baseline + shift)
+
+
 def test_a_model_without_html_stages_predicts_every_page_with_the_general_ones(two_views):
     """Arrays of layout 1 (saved before the HTML stages) hold the general stages only."""
     model, _, linked = two_views
