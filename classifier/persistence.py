@@ -85,8 +85,10 @@ def save_model(model, arrays: dict, path: str | Path, extra_metadata: dict) -> d
 
     with atomic_output(path) as tmp, atomic_output(arrays_path(path)) as arrays_tmp:
         joblib.dump(model, tmp, compress=JOBLIB_COMPRESS)
+        # Stored, not compressed: every process that predicts loads the arrays, and inflating
+        # them took 0.09 s of a 0.1 s load (the file is half as large again).
         with open(arrays_tmp, "wb") as handle:
-            np.savez_compressed(handle, **arrays)
+            np.savez(handle, **arrays)
         sha256 = file_sha256(tmp)
         meta = {
             "format": 1,

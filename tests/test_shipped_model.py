@@ -25,8 +25,11 @@ SEEDS_SHA256 = "31480d8b18bace26675b650db098e88011ea005f21e95c1a50f6050658815ad2
 # which scored 0.879: seed 003's ticker ("Al-Dali: ...", sentences after a label) sits right
 # above the article and joins the page's main run. Lowered to 0.86 for its retrain with
 # images' alt texts read (0.866: seed 000's view counter, below). The site-grouped CV is what
-# the model is chosen by (docs/evaluation.md); the seeds are two visible pages.
-SEEDS_LINE_F1_FLOOR = 0.86
+# the model is chosen by (docs/evaluation.md); the seeds are two visible pages. Lowered to
+# 0.82 when text mode's decision moved to p 0.4 of its stages (0.829: seed 003's ticker lines
+# of p 0.37-0.42 now kept, 132 of its 143 lines right against 135), for +0.5 line F1 out of
+# fold on all the data and +1.6 in the 5-fold benchmark ("Text mode decides at 0.4").
+SEEDS_LINE_F1_FLOOR = 0.82
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +59,7 @@ def test_seeds_text_only_line_f1_floor(model, seeds):
 
 
 @pytest.mark.xfail(strict=True, reason="issue 14, not solved: since the retrain with images' alt texts, seed "
-                   "000's view counter ('١٤ مشاهدة', right below the headline) gets p 0.67 from text")
+                   "000's view counter ('١٤ مشاهدة', right below the headline) gets p 0.75 from text")
 def test_seed_000_every_line_right(model, seeds):
     page = next(page for page in seeds if page.page_id == "seed-000")
     [predicted] = predicted_labels(model, [page], text_only=True)
