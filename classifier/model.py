@@ -226,6 +226,10 @@ class LineClassifier(PredictsPages, BaseEstimator):
         state.pop("_predictor", None)
         return state
 
+    def __setstate__(self, state: dict) -> None:
+        # Saved before the parameter existed: its stages were fitted without a shift.
+        super().__setstate__({"general_log_odds_shift": 0.0, **state})
+
     # ----- persistence -----------------------------------------------------------------------
     @classmethod
     def load(cls, path=None, trust: bool = False) -> LineClassifier:

@@ -146,6 +146,21 @@ def test_save_load_identity_of_both_views(two_views, tmp_path):
             np.testing.assert_array_equal(before, after)
 
 
+def test_a_model_saved_before_the_log_odds_shift_loads_unshifted(fitted, tmp_path):
+    """A model pickled before ``general_log_odds_shift`` existed (its stages fitted without
+    one) loads, predicts as it did, and has the parameter as 0 (repr and clone need it)."""
+    older = LineClassifier(max_iter=30)
+    older.__dict__.update({name: value for name, value in vars(fitted).items() if name != "_predictor"})
+    del older.__dict__["general_log_odds_shift"]
+    path = tmp_path / "older.joblib"
+    save_model(older, fitted.predictor().arrays(), path, {})
+    loaded = LineClassifier.load(path)
+    assert loaded.get_params()["general_log_odds_shift"] == 0.0 and "LineClassifier(max_iter=30)" == repr(loaded)
+    pages = list(read_labeled_pages(GOLD))
+    for before, after in zip(fitted.predict_proba_pages(pages), loaded.predict_proba_pages(pages)):
+        np.testing.assert_array_equal(before, after)
+
+
 def test_load_refuses_a_model_saved_before_the_views(fitted, tmp_path):
     """A pickle of the one-view LineClassifier (stages as its own attributes) is refused with
     a one-line error, not a failure at its first prediction."""
