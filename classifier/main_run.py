@@ -12,9 +12,9 @@ footer, does not join it to a teaser below.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from classifier._densest_run import densest_runs
+from classifier.runs import Runs
 
 # A prose line: at least this many word-equivalents, and either ending a sentence or this
 # long (a paragraph without its full stop), with under LINK_SHARE_LIMIT of it linked.
@@ -28,33 +28,32 @@ GAP_COST_CHARS = 40.0
 MAIN_RUN_COLUMNS = ("in_main_run", "lines_to_main_run", "before_main_run", "main_run_char_share", "main_run_found")
 
 
-def add_main_run_features(table: pd.DataFrame) -> None:
-    """Add ``MAIN_RUN_COLUMNS``: whether the line is in its page's main run, how many
-    non-blank lines away it is (log; 0 inside), whether it comes before it, the run's share
-    of the page's characters, and whether the page has a run at all."""
-    nonblank = table["is_blank"].to_numpy() == 0
-    n_chars = table["n_chars"].to_numpy(dtype=float)
-    link_share = np.nan_to_num(table["link_char_share"].to_numpy(dtype=float), nan=0.0)
-    n_words = table["n_words"].to_numpy()
+def add_main_run_features(columns) -> None:
+    """Add ``MAIN_RUN_COLUMNS`` to the feature columns (a dict of arrays, or a table): whether
+    the line is in its page's main run, how many non-blank lines away it is (log; 0 inside),
+    whether it comes before it, the run's share of the page's characters, and whether the
+    page has a run at all."""
+    nonblank = np.asarray(columns["is_blank"]) == 0
+    n_chars = np.asarray(columns["n_chars"], dtype=float)
+    link_share = np.nan_to_num(np.asarray(columns["link_char_share"], dtype=float), nan=0.0)
+    n_words = np.asarray(columns["n_words"])
     prose = (
         nonblank & (n_words >= PROSE_MIN_WORDS) & (link_share < PROSE_MAX_LINK_SHARE)
-        & ((table["ends_with_terminal_punct"].to_numpy() == 1) | (n_words >= PROSE_UNPUNCTUATED_MIN_WORDS))
+        & ((np.asarray(columns["ends_with_terminal_punct"]) == 1) | (n_words >= PROSE_UNPUNCTUATED_MIN_WORDS))
     )
     # A bulleted sentence is a teaser in a list of links as often as a point of the article:
     # it neither builds the run nor cuts it.
-    bulleted = table["starts_with_bullet"].to_numpy() == 1
+    bulleted = np.asarray(columns["starts_with_bullet"]) == 1
     scores = np.where(prose & ~bulleted, n_chars, np.where(nonblank & ~(prose & bulleted), -GAP_COST_CHARS, 0.0))
-    page_no = table["page_no"].to_numpy()
-    page_starts = np.flatnonzero(np.diff(page_no, prepend=-1)).astype(np.int64)
-    n_pages = len(page_starts)
+    pages = Runs.of(np.asarray(columns["page_no"]))
+    n_pages, n_rows = len(pages.starts), len(nonblank)
     run_start = np.full(n_pages, -1, dtype=np.int64)
     run_end = np.full(n_pages, -1, dtype=np.int64)
-    densest_runs(np.ascontiguousarray(scores), np.append(page_starts, len(table)).astype(np.int64), run_start, run_end)
+    densest_runs(np.ascontiguousarray(scores), np.append(pages.starts, n_rows).astype(np.int64), run_start, run_end)
 
-    page_index = np.repeat(np.arange(n_pages), np.diff(np.append(page_starts, len(table))))
-    start, end = run_start[page_index], run_end[page_index]
+    start, end = pages.per_row(run_start), pages.per_row(run_end)
     found = start >= 0
-    rows = np.arange(len(table))
+    rows = np.arange(n_rows)
     # Distances count non-blank lines: a blank line between paragraphs is not a step away.
     nonblank_rank = np.cumsum(nonblank)
     start_rank, end_rank = nonblank_rank[np.maximum(start, 0)], nonblank_rank[np.maximum(end, 0)]
@@ -62,10 +61,10 @@ def add_main_run_features(table: pd.DataFrame) -> None:
     after = found & (rows > end)
     distance = np.where(before, start_rank - nonblank_rank, np.where(after, nonblank_rank - end_rank, 0))
     in_run = found & ~before & ~after
-    run_chars = pd.Series(np.where(in_run & nonblank, n_chars, 0.0)).groupby(page_no).transform("sum").to_numpy()
-    page_chars = pd.Series(np.where(nonblank, n_chars, 0.0)).groupby(page_no).transform("sum").to_numpy()
-    table["in_main_run"] = in_run.astype(np.int8)
-    table["lines_to_main_run"] = np.where(found, np.log1p(distance), np.nan)
-    table["before_main_run"] = np.where(found, before, np.nan)
-    table["main_run_char_share"] = run_chars / np.clip(page_chars, 1, None)
-    table["main_run_found"] = found.astype(np.int8)
+    run_chars = pages.per_row(pages.sums(np.where(in_run & nonblank, n_chars, 0.0)))
+    page_chars = pages.per_row(pages.sums(np.where(nonblank, n_chars, 0.0)))
+    columns["in_main_run"] = in_run.astype(np.int8)
+    columns["lines_to_main_run"] = np.where(found, np.log1p(distance), np.nan)
+    columns["before_main_run"] = np.where(found, before, np.nan)
+    columns["main_run_char_share"] = run_chars / np.clip(page_chars, 1, None)
+    columns["main_run_found"] = found.astype(np.int8)

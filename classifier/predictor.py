@@ -18,6 +18,7 @@ one; pages without link counts always go to ``general``.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,10 +26,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from classifier.features import add_neighbour_columns, add_window_means, feature_names, featurize, offset_tag
+from classifier.features import Columns, add_neighbour_columns, add_window_means, feature_names, featurize, offset_tag
 from classifier.ngram_hashing import HashedWords, lexical_inputs, name_inputs
 from classifier.page import CHROME, CONTENT, Page
 from classifier.persistence import ModelError, load_arrays
+from classifier.runs import Runs
 from classifier.site_counts import SiteCounts
 from classifier.structure_features import NAMES_COLUMN
 from classifier.tree_walk import NODE_ARRAYS, TreeWalk
@@ -145,23 +147,24 @@ class Stages:
         return cls(lexical, ngrams, names, *walks)
 
     def predict_table(self, table: pd.DataFrame) -> pd.DataFrame:
-        """Add ``lex_score``, ``name_score``, ``p_first`` and ``p_content`` to a feature table; return it."""
+        """The feature table with ``lex_score``, ``name_score``, ``p_first`` and ``p_content``
+        (and the neighbour columns the stages read) added: a new table, made in one step."""
         rows = table["is_blank"].to_numpy() == 0
-        for column in ("lex_score", "p_first", "p_content"):
-            table[column] = np.nan
+        outputs = {column: np.full(len(table), np.nan) for column in ("lex_score", "p_first", "p_content")}
         if not rows.any():
-            return table
-        table.loc[rows, "lex_score"] = self.lexical_scores(table["text_key"].to_numpy()[rows])
-        add_lexical_context(table)
-        table["name_score"] = np.nan
+            return _with_columns(table, outputs)
+        columns = ChainMap(outputs, table)  # the stages' columns are written to ``outputs``
+        outputs["lex_score"][rows] = self.lexical_scores(table["text_key"].to_numpy()[rows])
+        add_lexical_context(columns)
+        outputs["name_score"] = np.full(len(table), np.nan)
         named = rows & (table["has_structure"].to_numpy() == 1)
         if named.any() and self.names is not None:
-            table.loc[named, "name_score"] = self.name_scores(table[NAMES_COLUMN].to_numpy()[named])
-        add_name_context(table)
-        table.loc[rows, "p_first"] = self.first_pass.predict_proba(feature_matrix(table, first_pass_columns(), rows))
-        add_first_pass_context(table)
-        table.loc[rows, "p_content"] = self.revise.predict_proba(feature_matrix(table, revise_columns(), rows))
-        return table
+            outputs["name_score"][named] = self.name_scores(table[NAMES_COLUMN].to_numpy()[named])
+        add_name_context(columns)
+        outputs["p_first"][rows] = self.first_pass.predict_proba(feature_matrix(columns, first_pass_columns(), rows))
+        add_first_pass_context(columns)
+        outputs["p_content"][rows] = self.revise.predict_proba(feature_matrix(columns, revise_columns(), rows))
+        return _with_columns(table, outputs)
 
     def lexical_scores(self, keys: np.ndarray) -> np.ndarray:
         """The lexical model's decision per line key; each distinct key is scored once."""
@@ -237,19 +240,23 @@ def _linear_stage(arrays, name: str) -> LinearStage:
     return LinearStage(coef, float(arrays[f"{name}_intercept"]))
 
 
-def feature_matrix(table: pd.DataFrame, columns: list[str], rows: np.ndarray | None = None) -> np.ndarray:
-    """The float32 matrix of ``columns`` (of the ``rows`` a boolean mask keeps, else all).
-    Missing values (no link information, no neighbour) become -1, below every real value (all
-    features are >= 0 except lexical scores, whose missing neighbours sit at page edges);
+def _with_columns(table: pd.DataFrame, columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    return pd.concat([table, pd.DataFrame(columns, index=table.index)], axis=1)
+
+
+def feature_matrix(columns: Columns, names: list[str], rows: np.ndarray | None = None) -> np.ndarray:
+    """The float32 matrix of the columns ``names`` (of the ``rows`` a boolean mask keeps, else
+    all). Missing values (no link information, no neighbour) become -1, below every real value
+    (all features are >= 0 except lexical scores, whose missing neighbours sit at page edges);
     scikit-learn's tree binning fails on a column that is NaN throughout, as in text-only data.
 
     Filled column by column from each column's own array: selecting the columns as a frame
     and converting it (``table[columns].to_numpy()``) copied the table's blocks twice and took
     more time than the two tree stages' walks."""
-    n_rows = len(table) if rows is None else int(np.count_nonzero(rows))
-    matrix = np.empty((len(columns), n_rows), dtype=np.float32)
-    for column_values, name in zip(matrix, columns):
-        values = table[name].to_numpy()
+    n_rows = len(columns["is_blank"]) if rows is None else int(np.count_nonzero(rows))
+    matrix = np.empty((len(names), n_rows), dtype=np.float32)
+    for column_values, name in zip(matrix, names):
+        values = np.asarray(columns[name])
         column_values[:] = values if rows is None else values[rows]
     return np.nan_to_num(matrix.T, nan=-1.0, copy=False).copy(order="C")
 
@@ -268,20 +275,25 @@ def _labeled(probabilities, threshold: float) -> list[tuple[str | None, float | 
     ]
 
 
-def add_lexical_context(table: pd.DataFrame) -> None:
-    add_neighbour_columns(table, ["lex_score"], LEXICAL_OFFSETS)
-    add_window_means(table, ["lex_score"], half_width=3)
+def add_lexical_context(columns: Columns) -> None:
+    add_neighbour_columns(columns, ["lex_score"], LEXICAL_OFFSETS)
+    add_window_means(columns, ["lex_score"], half_width=3)
 
 
-def add_name_context(table: pd.DataFrame) -> None:
-    add_neighbour_columns(table, ["name_score"], NAME_OFFSETS)
+def add_name_context(columns: Columns) -> None:
+    add_neighbour_columns(columns, ["name_score"], NAME_OFFSETS)
 
 
-def add_first_pass_context(table: pd.DataFrame) -> None:
-    add_neighbour_columns(table, ["p_first"], FIRST_PASS_OFFSETS)
-    add_window_means(table, ["p_first"], half_width=3)
-    add_window_means(table, ["p_first"], half_width=10, suffix="_wide")
-    nonblank = table["is_blank"] == 0
-    table["page_p_first_mean"] = table["p_first"].where(nonblank).groupby(table["page_no"]).transform("mean")
-    block_id = table["is_blank"].groupby(table["page_no"]).cumsum()
-    table["block_p_first_mean"] = table["p_first"].where(nonblank).groupby([table["page_no"], block_id]).transform("mean")
+def add_first_pass_context(columns: Columns) -> None:
+    add_neighbour_columns(columns, ["p_first"], FIRST_PASS_OFFSETS)
+    add_window_means(columns, ["p_first"], half_width=3)
+    add_window_means(columns, ["p_first"], half_width=10, suffix="_wide")
+    is_blank = np.asarray(columns["is_blank"])
+    pages = Runs.of(np.asarray(columns["page_no"]))
+    p_first = np.where(is_blank == 0, np.asarray(columns["p_first"], dtype=float), np.nan)
+    # Means as pandas' groupby takes them (compensated sums), which the model was trained with.
+    page_of_row = pages.per_row(np.arange(len(pages.starts)))
+    columns["page_p_first_mean"] = pd.Series(p_first).groupby(page_of_row).transform("mean").to_numpy()
+    blanks_before = pages.cumsum(is_blank.astype(np.int64))
+    block = page_of_row * (int(blanks_before.max(initial=0)) + 1) + blanks_before
+    columns["block_p_first_mean"] = pd.Series(p_first).groupby(block).transform("mean").to_numpy()

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 
 from classifier.page import Page
+from classifier.runs import Runs
 from classifier.structure import ELEMENT_FIELDS, FIELDS, FLAGS
 
 # ``link`` is the link share, which has its own column (``link_char_share``).
@@ -29,12 +29,21 @@ NAMES_COLUMN = "structure_names"
 _COLUMN = {name: i for i, name in enumerate(FIELDS)}
 
 
-def add_structure_features(table: pd.DataFrame, pages: Sequence[Page]) -> None:
+def add_structure_features(columns, pages: Sequence[Page]) -> None:
     """Add ``STRUCTURE_COLUMNS`` and ``structure_names`` (the class/id text of each line's
-    element and ancestors; "" without structure) to a feature table of ``pages``."""
-    values = np.full((len(table), len(FIELDS)), np.nan)
-    names = np.full(len(table), "", dtype=object)
-    has = np.zeros(len(table), dtype=np.int8)
+    element and ancestors; "" without structure) to the feature columns of ``pages`` (a dict
+    of arrays, or a table, holding ``n_chars`` and ``page_no``)."""
+    n_rows = sum(len(page.lines) for page in pages)
+    names = np.full(n_rows, "", dtype=object)
+    has = np.zeros(n_rows, dtype=np.int8)
+    if not any(page.structure is not None for page in pages):
+        # Plain text: the same columns, NaN throughout, without the arithmetic.
+        columns["has_structure"] = has
+        for name in STRUCTURE_COLUMNS[1:]:
+            columns[name] = np.full(n_rows, np.nan)
+        columns[NAMES_COLUMN] = names
+        return
+    values = np.full((n_rows, len(FIELDS)), np.nan)
     row = 0
     for page in pages:
         n = len(page.lines)
@@ -47,20 +56,21 @@ def add_structure_features(table: pd.DataFrame, pages: Sequence[Page]) -> None:
     found = mapped > 0
     with np.errstate(invalid="ignore", divide="ignore"):
         per_mapped = np.where(found, 1.0 / mapped, np.nan)
-        table["has_structure"] = has
-        table["mapped_share"] = np.where(has == 1, mapped / table["n_chars"].to_numpy().clip(min=1), np.nan)
+        columns["has_structure"] = has
+        columns["mapped_share"] = np.where(has == 1, mapped / np.asarray(columns["n_chars"]).clip(min=1), np.nan)
         for flag, column in zip((f for f in FLAGS if f != "link"), FLAG_SHARE_COLUMNS):
-            table[column] = values[:, _COLUMN[f"{flag}_chars"]] * per_mapped
+            columns[column] = values[:, _COLUMN[f"{flag}_chars"]] * per_mapped
         element = {name: np.where(found, values[:, _COLUMN[name]], np.nan) for name in ELEMENT_FIELDS}
         for name in ("block_text_chars", "block_link_chars", "outer_text_chars", "outer_link_chars"):
             element[name] = np.where(element[name] >= 0, element[name], np.nan)
-        table["element_tag"] = element["tag"]
-        table["block_tag"] = element["block_tag"]
-        table["element_depth"] = element["depth"]
-        page_max_depth = pd.Series(element["depth"]).groupby(table["page_no"].to_numpy()).transform("max").to_numpy()
-        table["element_rel_depth"] = element["depth"] / np.clip(page_max_depth, 1, None)
-        table["dom_block_log_chars"] = np.log1p(element["block_text_chars"])
-        table["dom_block_link_density"] = element["block_link_chars"] / np.clip(element["block_text_chars"], 1, None)
-        table["dom_outer_log_chars"] = np.log1p(element["outer_text_chars"])
-        table["dom_outer_link_density"] = element["outer_link_chars"] / np.clip(element["outer_text_chars"], 1, None)
-    table[NAMES_COLUMN] = names.tolist()
+        columns["element_tag"] = element["tag"]
+        columns["block_tag"] = element["block_tag"]
+        columns["element_depth"] = element["depth"]
+        pages_of_rows = Runs.of(np.asarray(columns["page_no"]))
+        page_max_depth = pages_of_rows.per_row(pages_of_rows.maxima(element["depth"]))
+        columns["element_rel_depth"] = element["depth"] / np.clip(page_max_depth, 1, None)
+        columns["dom_block_log_chars"] = np.log1p(element["block_text_chars"])
+        columns["dom_block_link_density"] = element["block_link_chars"] / np.clip(element["block_text_chars"], 1, None)
+        columns["dom_outer_log_chars"] = np.log1p(element["outer_text_chars"])
+        columns["dom_outer_link_density"] = element["outer_link_chars"] / np.clip(element["outer_text_chars"], 1, None)
+    columns[NAMES_COLUMN] = names
