@@ -643,3 +643,23 @@ def measure_lines(texts not None, CharTable chars not None):
     measures = dict(zip(chars.classes + SHAPE_COUNTS, counts_array))
     measures.update(zip(SHAPE_FLAGS, flags_array))
     return stripped, keys, words, measures
+
+
+def stoplisted_shares(list word_lists not None, frozenset stoplist not None):
+    """Per list of words, the share of them in ``stoplist``, NaN for an empty list: in Python,
+    ``sum(word in stoplist for word in words) / len(words)``, to the same float."""
+    shares = np.empty(len(word_lists), dtype=np.float64)
+    cdef double[::1] out = shares
+    cdef Py_ssize_t i, hits
+    cdef list words
+    for i in range(len(word_lists)):
+        words = word_lists[i]
+        if not words:
+            out[i] = np.nan
+            continue
+        hits = 0
+        for word in words:
+            if word in stoplist:
+                hits += 1
+        out[i] = <double>hits / <double>len(words)
+    return shares

@@ -250,15 +250,16 @@ def feature_matrix(columns: Columns, names: list[str], rows: np.ndarray | None =
     (all features are >= 0 except lexical scores, whose missing neighbours sit at page edges);
     scikit-learn's tree binning fails on a column that is NaN throughout, as in text-only data.
 
-    Filled column by column from each column's own array: selecting the columns as a frame
-    and converting it (``table[columns].to_numpy()``) copied the table's blocks twice and took
-    more time than the two tree stages' walks."""
-    n_rows = len(columns["is_blank"]) if rows is None else int(np.count_nonzero(rows))
+    Filled column by column from each column's own array, all rows, then the rows taken at
+    once, which also lays the matrix out by rows: selecting the columns as a frame and
+    converting it (``table[columns].to_numpy()``) copied the table's blocks twice, and taking
+    the rows of each column apart took three times as long as this."""
+    n_rows = len(columns["is_blank"])
     matrix = np.empty((len(names), n_rows), dtype=np.float32)
     for column_values, name in zip(matrix, names):
-        values = np.asarray(columns[name])
-        column_values[:] = values if rows is None else values[rows]
-    return np.nan_to_num(matrix.T, nan=-1.0, copy=False).copy(order="C")
+        column_values[:] = np.asarray(columns[name])
+    by_rows = np.ascontiguousarray(matrix.T) if rows is None else matrix.T.take(np.flatnonzero(rows), axis=0)
+    return np.nan_to_num(by_rows, nan=-1.0, copy=False)
 
 
 def labels_of(probabilities, threshold: float) -> list[str | None]:

@@ -52,6 +52,8 @@ EDGE_TEXTS = [
     "北京时间今天上午，国家统计局发布了最新的经济数据。", "Привет, как дела? Всё хорошо.",
     "Καλημέρα σας ΟΔΟΣ", "English headline over Arabic تقرير", ARTICLE_EN, ARTICLE_AR, ARTICLE_EN * 20,
     "ＡＢＣ ｱｲｳ 𝐀𝐁𝐂 😀 한국어",
+    # Cleaned with the other texts joined by NUL: a text holding one is cleaned on its own.
+    "a NUL \x00 inside http://x.y/\x00z", "mail@example.com", "http://example.com/tail",
 ]
 
 
@@ -105,7 +107,7 @@ def language_texts(pages) -> list[str]:
 
 def replayed_probabilities(texts: list[str]) -> list[list[float] | None]:
     profiles = language_module._profiles()
-    cleaned = [language_module._cleaned(text[: language_module.MAX_DETECT_CHARS]) for text in texts]
+    cleaned = language_module._cleaned_all([text[: language_module.MAX_DETECT_CHARS] for text in texts])
     rows, n_rows = language_module._ngram_rows(cleaned, profiles)
     probabilities = iter(language_module._language_probabilities(rows, n_rows[n_rows > 0], profiles.probabilities).tolist())
     return [next(probabilities) if n else None for n in n_rows]
