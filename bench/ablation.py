@@ -61,9 +61,9 @@ def without_structure(page: Page) -> Page:
     return dataclasses.replace(page, structure=None)
 
 
-def blank_main_run(table) -> None:
+def blank_main_run(columns) -> None:
     for column in MAIN_RUN_COLUMNS:
-        table[column] = np.nan
+        columns[column] = np.full(len(columns["page_no"]), np.nan)
 
 
 def cv_scores(pages: list[Page], folds: int, seed: int) -> dict[str, dict]:
