@@ -218,7 +218,7 @@ class LineClassifier(PredictsPages, BaseEstimator):
         return cached[1]
 
     def predict_table(self, table: pd.DataFrame) -> pd.DataFrame:
-        """Add ``lex_score``, ``name_score``, ``p_first`` and ``p_content`` to a feature table; return it."""
+        """The feature table with ``lex_score``, ``name_score``, ``p_first`` and ``p_content`` added, as a new table."""
         return self.predictor().predict_table(table)
 
     def __getstate__(self) -> dict:

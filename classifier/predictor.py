@@ -219,8 +219,8 @@ class Predictor(PredictsPages):
 
     # ----- predicting -------------------------------------------------------------------------
     def predict_table(self, table: pd.DataFrame) -> pd.DataFrame:
-        """Add ``lex_score``, ``name_score``, ``p_first`` and ``p_content`` to a feature table
-        (each page by the stages of its view); return it."""
+        """The feature table with ``lex_score``, ``name_score``, ``p_first`` and ``p_content``
+        added (each page by the stages of its view), as a new table."""
         if self.html is None:
             return self.general.predict_table(table)
         from_html = table["has_link_info"].to_numpy() == 1
