@@ -320,7 +320,8 @@ def _add_repetition_features(
     _, of_row, counts = np.unique(page_key[nonblank], return_inverse=True, return_counts=True)
     dup_count[nonblank] = counts[of_row] - 1
     columns["dup_count_in_page"] = dup_count
-    # Lone surrogates out of the sites: the column holds Arrow strings, which cannot hold them.
+    # Lone surrogates out of the sites, as when the column held Arrow strings (which cannot hold
+    # them) and the model was trained.
     sites = np.array([without_surrogates(p.site) if p.site else f"\0{i}" for i, p in enumerate(pages)], dtype=object)
     columns["site"] = sites[page_no]
     if site_counts is None:
