@@ -269,3 +269,54 @@ def test_position_features_are_their_groupby_definitions_on_any_layout(layouts):
     expected = position_features_by_groupby(table)
     for column in POSITION_COLUMNS:
         np.testing.assert_array_equal(table[column].to_numpy(), expected[column].to_numpy(), err_msg=column)
+
+
+REPETITION_COLUMNS = ("dup_count_in_page", "site_pages_in_batch", "site_dup_share")
+
+
+def repetition_features_by_groupby(table):
+    """The repetition columns by their pandas groupby definitions on the line keys (how they
+    were first written): the reference the code on numbered keys must equal exactly."""
+    import pandas as pd
+
+    out = pd.DataFrame(index=table.index)
+    key = table["text_key"].where(table["is_blank"] == 0)
+    out["dup_count_in_page"] = table.groupby(["page_no", key], dropna=False)["line_no"].transform("size") - 1
+    out.loc[table["is_blank"] == 1, "dup_count_in_page"] = 0
+    site = table["site"].to_numpy()
+    out["site_pages_in_batch"] = pd.Series(site).map(pd.Series(site[~table["page_no"].duplicated().to_numpy()]).value_counts()).to_numpy()
+    distinct = table.loc[table["is_blank"] == 0, ["site", "page_no", "text_key"]].drop_duplicates()
+    pages_with_line = pd.Series(np.ones(len(table)), index=table.index)
+    pages_with_line[distinct.index] = distinct.groupby(["site", "text_key"])["page_no"].transform("size").to_numpy()
+    pages_with_line = pages_with_line.groupby([table["page_no"], table["text_key"]]).transform("max")
+    other_pages = (out["site_pages_in_batch"] - 1).clip(lower=1)
+    out["site_dup_share"] = np.where(out["site_pages_in_batch"] > 1, (pages_with_line - 1) / other_pages, np.nan)
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(
+    st.tuples(
+        st.sampled_from(["a.com", "b.org", None]),
+        st.lists(st.sampled_from(["", "Home", "• News", "Home ", "A sentence of words, long enough to be prose.", "首页", "١٤ مشاهدة"]), max_size=8),
+    ),
+    max_size=6,
+))
+def test_repetition_features_are_their_groupby_definitions_on_any_layout(pages):
+    table = featurize([Page(str(i), lines, site=site) for i, (site, lines) in enumerate(pages)])
+    expected = repetition_features_by_groupby(table)
+    for column in REPETITION_COLUMNS:
+        np.testing.assert_array_equal(table[column].to_numpy(), expected[column].to_numpy(), err_msg=column)
+        assert len(table) == 0 or table[column].dtype == expected[column].dtype, column
+
+
+def test_repetition_features_are_their_groupby_definitions_on_real_pages():
+    from classifier.labeled import read_labeled_pages
+    from tests.paths import GOLD
+
+    gold = read_labeled_pages(GOLD)
+    pages = [*gold, *(Page(f"{page.page_id}-again", page.lines[::2], site=page.site) for page in gold), Page("empty", [])]
+    table = featurize(pages)
+    expected = repetition_features_by_groupby(table)
+    for column in REPETITION_COLUMNS:
+        np.testing.assert_array_equal(table[column].to_numpy(), expected[column].to_numpy(), err_msg=column)
