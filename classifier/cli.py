@@ -31,7 +31,7 @@ from classifier.limits import DEFAULT_MAX_LINE_CHARS, DEFAULT_MAX_LINES, Limits
 from classifier.page import Page
 from classifier.persistence import ModelError
 from classifier.pipeline import (
-    DEFAULT_BATCH_PAGES, ClassifyOptions, ReadOptions, classify_stream, dask_client, encoded_stream,
+    DEFAULT_BATCH_PAGES, ClassifyOptions, ReadOptions, classify_stream, collect_less_often, dask_client, encoded_stream,
     error_lines, loaded_model, plan_shards, run_shards, start_fork_server,
 )
 from classifier.serve.options import DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, ServeOptions
@@ -210,6 +210,7 @@ def predict(
     if workers > 1 and dask is None and _more_than_a_batch(inputs):
         start_fork_server()  # its imports overlap the model's loading here: 0.2 s sooner at 200k lines
     _load_model(model, trust_model)  # a bad or untrusted model fails here, before any input is read
+    collect_less_often()
     started = time.perf_counter()
     read = ReadOptions(input_format, text_field, Limits(max_lines, max_line_chars))
     options = ClassifyOptions(model, threshold, batch_pages, trust_model)
