@@ -317,7 +317,7 @@ def _add_repetition_features(
     key_id, n_keys = key_of_text[lines.of_row], max(len(keys), 1)
     page_key = page_no * n_keys + key_id
     dup_count = np.zeros(len(page_no), dtype=np.int64)
-    _, of_row, counts = np.unique(page_key[nonblank], return_inverse=True, return_counts=True)
+    _, first_of_key, of_row, counts = np.unique(page_key[nonblank], return_index=True, return_inverse=True, return_counts=True)
     dup_count[nonblank] = counts[of_row] - 1
     columns["dup_count_in_page"] = dup_count
     # Lone surrogates out of the sites, as when the column held Arrow strings (which cannot hold
@@ -325,7 +325,7 @@ def _add_repetition_features(
     sites = np.array([without_surrogates(p.site) if p.site else f"\0{i}" for i, p in enumerate(pages)], dtype=object)
     columns["site"] = sites[page_no]
     if site_counts is None:
-        site_pages, pages_with_line = _batch_site_counts(page_no, key_id, n_keys, nonblank, sites)
+        site_pages, pages_with_line = _batch_site_counts(page_no, key_id, n_keys, np.flatnonzero(nonblank)[first_of_key], sites)
     else:
         site_pages, pages_with_line = _whole_input_site_counts(columns, pages, site_counts)
     # Rows of one key on a page share its count: blank rows take that of a non-blank line
@@ -341,14 +341,13 @@ def _add_repetition_features(
 
 
 def _batch_site_counts(
-    page_no: np.ndarray, key_id: np.ndarray, n_keys: int, nonblank: np.ndarray, sites: np.ndarray
+    page_no: np.ndarray, key_id: np.ndarray, n_keys: int, first_rows: np.ndarray, sites: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: its site's pages in the batch, and how many of them hold the line (set on the
-    first row of each key on a page, 1 elsewhere). Lines are keys numbered ``key_id`` < ``n_keys``."""
+    """Per row: its site's pages in the batch, and how many of them hold the line (set on
+    ``first_rows``, the first non-blank row of each key on a page; 1 elsewhere). Lines are
+    keys numbered ``key_id`` < ``n_keys``."""
     site_of_page = pd.factorize(sites)[0]
     site_pages = np.bincount(site_of_page[np.unique(page_no)], minlength=len(sites))[site_of_page[page_no]]
-    _, first_rows = np.unique((page_no * n_keys + key_id)[nonblank], return_index=True)
-    first_rows = np.flatnonzero(nonblank)[first_rows]
     site_key = site_of_page[page_no[first_rows]] * n_keys + key_id[first_rows]
     _, of_first, pages_of_site_key = np.unique(site_key, return_inverse=True, return_counts=True)
     pages_with_line = np.ones(len(page_no))

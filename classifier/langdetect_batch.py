@@ -145,10 +145,16 @@ def _ngram_key(gram: str) -> int:
 def _cleaned(text: str) -> str:
     """The text langdetect's detector reads: ``Detector.append`` (its cut at 10,000 characters
     never applies to MAX_DETECT_CHARS), then ``Detector.cleaning_text``."""
-    text = _SPACE_RUNS.sub(" ", NGram.normalize_vi(Detector.MAIL_RE.sub(" ", Detector.URL_RE.sub(" ", text))))
+    text = _substituted(text)
     if 2 * len(_LATIN.findall(text)) < len(_NON_LATIN.findall(text)):
         text = _LATIN.sub("", text)
     return text
+
+
+def _substituted(text: str) -> str:
+    """``Detector.cleaning_text``'s substitutions: URLs and e-mail addresses to spaces,
+    Vietnamese letters and their marks composed, runs of spaces to one."""
+    return _SPACE_RUNS.sub(" ", NGram.normalize_vi(Detector.MAIL_RE.sub(" ", Detector.URL_RE.sub(" ", text))))
 
 
 def _cleaned_all(texts: list[str]) -> list[str]:
@@ -158,7 +164,7 @@ def _cleaned_all(texts: list[str]) -> list[str]:
     cleaned on its own."""
     together = [text for text in texts if _SEPARATOR not in text]
     joined = _SEPARATOR.join(together)
-    cleaned = _SPACE_RUNS.sub(" ", NGram.normalize_vi(Detector.MAIL_RE.sub(" ", Detector.URL_RE.sub(" ", joined))))
+    cleaned = _substituted(joined)
     parts = cleaned.split(_SEPARATOR) if together else []
     points = code_points(cleaned)
     starts = np.cumsum([0, *(len(part) + 1 for part in parts[:-1])]).astype(np.int64)

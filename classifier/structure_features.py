@@ -36,13 +36,6 @@ def add_structure_features(columns, pages: Sequence[Page]) -> None:
     n_rows = sum(len(page.lines) for page in pages)
     names = np.full(n_rows, "", dtype=object)
     has = np.zeros(n_rows, dtype=np.int8)
-    if not any(page.structure is not None for page in pages):
-        # Plain text: the same columns, NaN throughout, without the arithmetic.
-        columns["has_structure"] = has
-        for name in STRUCTURE_COLUMNS[1:]:
-            columns[name] = np.full(n_rows, np.nan)
-        columns[NAMES_COLUMN] = names
-        return
     values = np.full((n_rows, len(FIELDS)), np.nan)
     row = 0
     for page in pages:
