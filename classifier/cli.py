@@ -29,7 +29,7 @@ from classifier.io import InputFormat, batch_writer, input_files
 from classifier.labeled import InputError
 from classifier.limits import DEFAULT_MAX_LINE_CHARS, DEFAULT_MAX_LINES, Limits
 from classifier.page import Page
-from classifier.persistence import ModelError
+from classifier.persistence import ModelError, check_model_files
 from classifier.pipeline import (
     DEFAULT_BATCH_PAGES, ClassifyOptions, ReadOptions, classify_stream, collect_less_often, dask_client, encoded_stream,
     error_lines, loaded_model, plan_shards, run_shards, start_fork_server,
@@ -83,6 +83,13 @@ def _progress(message: str) -> None:
 def _load_model(model: Optional[Path], trust_model: bool = False):
     try:
         return loaded_model(model, trust_model)
+    except ModelError as error:
+        fail(str(error), code=2)
+
+
+def _check_model_files(model: Optional[Path], trust_model: bool) -> None:
+    try:
+        check_model_files(model, trust_model)
     except ModelError as error:
         fail(str(error), code=2)
 
@@ -144,6 +151,8 @@ def _run_failures() -> Iterator[None]:
         fail(f"{error.filename2 or error.filename or 'output'}: {error.strerror or error}")
     except BrokenProcessPool:
         fail("a worker process died (killed, or out of memory); rerun with fewer --workers or a smaller --batch-pages")
+    except ModelError as error:  # a model whose files passed the command's check, refused where it was loaded
+        fail(str(error), code=2)
 
 
 def _progress_bar(show: Optional[bool], **kwargs):
@@ -207,13 +216,18 @@ def predict(
         fail("parquet output needs a file: give --output or --output-dir")
     if output is not None and output.name.endswith(".parquet") != (format == OutputFormat.parquet):
         fail(f"{output}: the file name and --format {format.value} disagree; name a parquet output *.parquet and give --format parquet")
+    options = ClassifyOptions(model, threshold, batch_pages, trust_model)
+    # A bad or untrusted model fails here, before any input is read. Where workers will
+    # classify, the fork server loads the model (on the other core) and this process only
+    # checks its files, then reads and counts the input while the server loads.
     if workers > 1 and dask is None and _more_than_a_batch(inputs):
-        start_fork_server()  # its imports overlap the model's loading here: 0.2 s sooner at 200k lines
-    _load_model(model, trust_model)  # a bad or untrusted model fails here, before any input is read
+        start_fork_server(options)
+        _check_model_files(model, trust_model)
+    else:
+        _load_model(model, trust_model)
     collect_less_often()
     started = time.perf_counter()
     read = ReadOptions(input_format, text_field, Limits(max_lines, max_line_chars))
-    options = ClassifyOptions(model, threshold, batch_pages, trust_model)
     with _run_failures():
         if output_dir is None:
             summary = _predict_stream(

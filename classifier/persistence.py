@@ -115,19 +115,8 @@ def load_model(path: str | Path | None, model_class: type, feature_names: list[s
     ``trust=True`` loads a model that is not trusted yet and records it in the trust list.
     """
     path = Path(path) if path is not None else default_model_path()
-    model_bytes = read_model_bytes(path)
-    meta = read_metadata(path)
-    sha256 = hashlib.sha256(model_bytes).hexdigest()
-    check_sha256(path, sha256, meta)
-    check_sklearn_version(path, meta)
+    model_bytes, meta, sha256, already_trusted = _checked_model_bytes(path, trust)
     check_feature_names(path, meta, feature_names)
-    already_trusted = is_trusted(path, sha256)
-    if not (trust or already_trusted):
-        raise ModelError(
-            f"{path}: refused, not a trusted model: a model file is a pickle, which can run code when loaded; "
-            f"if you trust its source pass --trust-model (trust=True), which records it in {trust_list_path()} "
-            f"so later runs need no flag; else {RETRAIN}"
-        )
     model = unpickle(path, model_bytes)
     if not isinstance(model, model_class):
         raise ModelError(f"{path}: holds a {type(model).__name__}, not a {model_class.__name__}; give a model file written by `boilerline train`")
@@ -135,6 +124,49 @@ def load_model(path: str | Path | None, model_class: type, feature_names: list[s
         _record_trusted(path, sha256)
     model.metadata_ = meta
     return model
+
+
+def _checked_model_bytes(path: Path, trust: bool) -> tuple[bytes, dict, str, bool]:
+    """The model file's bytes, its metadata, sha256 and whether it was trusted already, once
+    its sha256, scikit-learn version and trust are checked: all but its unpickling."""
+    model_bytes = read_model_bytes(path)
+    meta = read_metadata(path)
+    sha256 = hashlib.sha256(model_bytes).hexdigest()
+    check_sha256(path, sha256, meta)
+    check_sklearn_version(path, meta)
+    already_trusted = is_trusted(path, sha256)
+    if not (trust or already_trusted):
+        raise ModelError(
+            f"{path}: refused, not a trusted model: a model file is a pickle, which can run code when loaded; "
+            f"if you trust its source pass --trust-model (trust=True), which records it in {trust_list_path()} "
+            f"so later runs need no flag; else {RETRAIN}"
+        )
+    return model_bytes, meta, sha256, already_trusted
+
+
+def check_model_files(path: str | Path | None, trust: bool = False) -> None:
+    """Raise the ModelError that loading the model at ``path`` would raise for its files: one
+    missing, unreadable, corrupted (sha256), or a pickle not trusted. What only the code that
+    predicts can check, the feature list and the arrays' layout, is left to loading it. For a
+    command whose worker processes load the model: it fails before reading any input, without
+    importing the predictor itself."""
+    path = Path(path) if path is not None else default_model_path()
+    meta = read_metadata(path)
+    if isinstance(meta.get("arrays_file"), str):
+        _checked_arrays_bytes(path, meta)
+    else:
+        _checked_model_bytes(path, trust)
+
+
+def _checked_arrays_bytes(path: Path, meta: dict) -> bytes:
+    file = path.with_name(meta["arrays_file"])
+    data = read_model_bytes(file)
+    if hashlib.sha256(data).hexdigest() != meta.get("arrays_sha256"):
+        raise ModelError(
+            f"{file}: sha256 does not match {metadata_path(path).name}: the arrays file is corrupted, truncated "
+            f"or was changed after training; copy the model's files again, or {RETRAIN}"
+        )
+    return data
 
 
 def load_arrays(path: str | Path | None, feature_names: list[str]) -> tuple[Path, dict]:
@@ -149,18 +181,12 @@ def load_arrays(path: str | Path | None, feature_names: list[str]) -> tuple[Path
     if not isinstance(name, str):
         raise NoArraysError(f"{path}: saved by an older boilerline, without an arrays file; load it with LineClassifier.load, which unpickles it, or {RETRAIN}")
     check_feature_names(path, meta, feature_names)
-    file = path.with_name(name)
-    data = read_model_bytes(file)
-    if hashlib.sha256(data).hexdigest() != meta.get("arrays_sha256"):
-        raise ModelError(
-            f"{file}: sha256 does not match {metadata_path(path).name}: the arrays file is corrupted, truncated "
-            f"or was changed after training; copy the model's files again, or {RETRAIN}"
-        )
+    data = _checked_arrays_bytes(path, meta)
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as archive:
             return path, {key: archive[key] for key in archive.files}
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
-        raise ModelError(f"{file}: cannot be read as arrays ({type(error).__name__}: {error}); {RETRAIN}") from None
+        raise ModelError(f"{path.with_name(name)}: cannot be read as arrays ({type(error).__name__}: {error}); {RETRAIN}") from None
 
 
 def read_model_bytes(path: Path) -> bytes:

@@ -24,10 +24,11 @@ import itertools
 import json
 import multiprocessing
 import multiprocessing.forkserver
+import os
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -184,7 +185,7 @@ def classified_batches(
         for number, batch in numbered:
             yield finish(number, *classify_batch(batch, options, site_counts))
         return
-    with process_pool(workers, site_counts) as pool:
+    with process_pool(workers, options, site_counts) as pool:
         for _, finished in in_workers(pool, workers, partial(_classify_in_worker, options=options, finish=finish), numbered):
             yield finished
 
@@ -194,8 +195,7 @@ def counted_batches(items: Iterable[Page | UnrenderedPage], options: ClassifyOpt
     stream: pass one renders each batch, counts its sites' lines and keeps it, packed, in a
     spool (``classifier.spool``); pass two classifies the kept batches with the merged counts.
     With ``workers`` > 1 both passes run in one pool of worker processes, started as soon as
-    the input has two batches, so that the workers load the model while it is read (an input
-    of one batch is classified here)."""
+    the input has two batches (an input of one batch is classified here)."""
     in_batches = batches(items, min(options.batch_pages, COUNTED_BATCH_PAGES))
     first = list(itertools.islice(in_batches, 2))
     in_batches = itertools.chain(first, in_batches)
@@ -205,11 +205,9 @@ def counted_batches(items: Iterable[Page | UnrenderedPage], options: ClassifyOpt
             for number, block in enumerate(spool.blocks()):
                 yield finish(number, *classify_batch(unpack(block), options, counts))
             return
-        with process_pool(workers) as pool, tempfile.TemporaryDirectory(prefix="boilerline-counts-") as folder:
-            for _ in range(workers):
-                pool.submit(loaded_model, options.model_path, options.trust_model)
+        with process_pool(workers, options) as pool, tempfile.TemporaryDirectory(prefix="boilerline-counts-") as folder:
             parts = []
-            for _, (block, part) in in_workers(pool, workers, _count_in_worker, in_batches):
+            for _, (block, part) in in_workers(pool, workers, _count_in_worker, in_batches, here=_all_rendered):
                 spool.write(block)
                 parts.append(part)
             # The counts go to the workers once, as a file each loads on its first batch.
@@ -226,12 +224,15 @@ def _keep_and_count(batch: Sequence[Page | UnrenderedPage], spool: PageSpool) ->
     return counts
 
 
-def in_workers(pool: ProcessPoolExecutor, workers: int, function: Callable, in_batches: Iterable) -> Iterator[tuple[object, object]]:
+def in_workers(
+    pool: ProcessPoolExecutor, workers: int, function: Callable, in_batches: Iterable, here: Callable[[object], bool] | None = None,
+) -> Iterator[tuple[object, object]]:
     """(batch, ``function(batch)``) for every batch, in order, computed in ``pool``: at most
-    BATCHES_IN_FLIGHT_PER_WORKER per worker at a time, so memory stays a few batches."""
+    BATCHES_IN_FLIGHT_PER_WORKER per worker at a time, so memory stays a few batches. A batch
+    for which ``here(batch)`` is true is computed in this process instead."""
     in_flight: deque = deque()
     for batch in in_batches:
-        in_flight.append((batch, pool.submit(function, batch)))
+        in_flight.append((batch, _done(function(batch)) if here is not None and here(batch) else pool.submit(function, batch)))
         if len(in_flight) >= workers * BATCHES_IN_FLIGHT_PER_WORKER:
             batch, future = in_flight.popleft()
             yield batch, future.result()
@@ -240,25 +241,52 @@ def in_workers(pool: ProcessPoolExecutor, workers: int, function: Callable, in_b
         yield batch, future.result()
 
 
+def _done(result: object) -> Future:
+    future: Future = Future()
+    future.set_result(result)
+    return future
+
+
+def _all_rendered(batch: Sequence[Page | UnrenderedPage]) -> bool:
+    """Whether a batch's pass one is cheap enough to do while the workers start: nothing to
+    render, only its lines to count and pack (about 1 µs a line), so sending it to a worker
+    would cost about as much as the counting."""
+    return not any(isinstance(item, UnrenderedPage) for item in batch)
+
+
 # A worker process's site counts, sent once when it starts rather than with every batch.
 _worker_site_counts: SiteCounts | None = None
 
 
-def process_pool(workers: int, site_counts: SiteCounts | None = None) -> ProcessPoolExecutor:
+def process_pool(workers: int, options: ClassifyOptions, site_counts: SiteCounts | None = None) -> ProcessPoolExecutor:
     """Worker processes forked from a fork server, a fresh process (forking this one, whose
     libraries may have started threads, can hang the child) that has imported the predictor
-    once, so that each worker starts without importing it again; each worker is limited to
-    one thread, so N workers use N cores."""
-    return ProcessPoolExecutor(workers, mp_context=start_fork_server(), initializer=_start_worker, initargs=(site_counts,))
+    and loaded the model once, so that each worker starts without doing either again; each
+    worker is limited to one thread, so N workers use N cores."""
+    return ProcessPoolExecutor(workers, mp_context=start_fork_server(options), initializer=_start_worker, initargs=(site_counts,))
 
 
-def start_fork_server() -> multiprocessing.context.ForkServerContext:
+# The environment variable that names the fork server's model (``classifier.fork_server``).
+MODEL_VARIABLE = "BOILERLINE_FORK_SERVER_MODEL"
+
+
+def start_fork_server(options: ClassifyOptions) -> multiprocessing.context.ForkServerContext:
     """The context of ``process_pool``'s fork server, started now if it is not running: a
     command that will need workers starts it first thing, so that the server imports the
-    predictor while the command itself starts (on another core)."""
+    predictor and loads ``options``' model while the command itself starts (on another core).
+    A server already running keeps the model it loaded; a worker loads any other itself."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["classifier.predictor"])
-    multiprocessing.forkserver.ensure_running()
+    context.set_forkserver_preload(["classifier.fork_server"])
+    model_path = None if options.model_path is None else str(options.model_path)
+    before = os.environ.get(MODEL_VARIABLE)
+    os.environ[MODEL_VARIABLE] = json.dumps({"path": model_path, "trust": options.trust_model})
+    try:
+        multiprocessing.forkserver.ensure_running()
+    finally:  # only the server is meant to read it
+        if before is None:
+            del os.environ[MODEL_VARIABLE]
+        else:
+            os.environ[MODEL_VARIABLE] = before
     return context
 
 
@@ -393,7 +421,7 @@ def run_shards(
         classify = partial(classify_shard, read=read, options=options, output_format=output_format, site_counts=counts)
         _collect(((shard, classify(shard)) for shard in pending), summary, done)
         return summary
-    with process_pool(workers) as pool:
+    with process_pool(workers, options) as pool:
         counts = merge_all(pool.map(count, shards)) if site_counts else None
         classify = partial(classify_shard, read=read, options=options, output_format=output_format, site_counts=counts)
         _collect(zip(pending, pool.map(classify, pending)), summary, done)

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from classifier import LineClassifier, ModelError
-from classifier.persistence import DEFAULT_MODEL_PATH, MODEL_PATH_ENV, arrays_path, metadata_path
+from classifier.persistence import DEFAULT_MODEL_PATH, MODEL_PATH_ENV, arrays_path, check_model_files, metadata_path
 from classifier.pipeline import loaded_model
 from classifier.predictor import Predictor
 from classifier.trust import HEADER, TRUST_LIST_ENV, record_trusted, trust_list_path, trusted_sha256s
@@ -303,3 +303,31 @@ def test_a_model_saved_without_arrays_is_unpickled_and_needs_trust(copied_model,
     with pytest.raises(ModelError, match="not a trusted model"):
         loaded_model(copied_model, False)
     assert loaded_model(copied_model, True).predict(SEED_LINES) == Predictor.load().predict(SEED_LINES)
+
+
+# ----- the files alone (a command whose workers load the model) -------------------------------
+
+def test_checking_the_files_refuses_what_loading_would_and_records_nothing(copied_model, trust_list):
+    check_model_files(copied_model)
+    check_model_files(None)
+    arrays = arrays_path(copied_model)
+    data = bytearray(arrays.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    arrays.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="sha256 does not match default.json: the arrays file is corrupted") as excinfo:
+        check_model_files(copied_model)
+    one_line_error(excinfo, arrays)
+    with pytest.raises(ModelError, match="missing.json not found"):
+        check_model_files(copied_model.with_name("missing.joblib"))
+    assert not trust_list.exists()
+
+
+def test_checking_the_files_of_a_pickled_model_needs_trust_and_unpickles_nothing(copied_model, trust_list):
+    arrays_path(copied_model).unlink()
+    edit_metadata(copied_model, arrays_file=None)
+    with pytest.raises(ModelError, match="not a trusted model") as excinfo:
+        check_model_files(copied_model)
+    one_line_error(excinfo, copied_model)
+    replace_model_bytes(copied_model, b"not a pickle")  # its sha256 matches: only unpickling would fail
+    check_model_files(copied_model, trust=True)
+    assert not trust_list.exists()

@@ -18,7 +18,7 @@ from classifier.features import featurize
 from classifier.html import render_html
 from classifier.formats.text import OutputFormat
 from classifier.io import read_pages
-from classifier.pipeline import ClassifyOptions, ReadOptions, classify_stream, plan_shards, run_shards
+from classifier.pipeline import MODEL_VARIABLE, ClassifyOptions, ReadOptions, classify_stream, plan_shards, run_shards
 from classifier.site_counts import SiteCounts, merge_all
 from tests.paths import ROOT
 
@@ -154,6 +154,47 @@ def test_an_input_of_one_batch_starts_no_worker_processes(shard_files, monkeypat
     alone = list(classify_stream(pages, ClassifyOptions(batch_pages=8), workers=1))
     monkeypatch.setattr(classifier.pipeline, "process_pool", lambda *args: pytest.fail("started workers for one batch"))
     assert list(classify_stream(pages, ClassifyOptions(batch_pages=8), workers=2)) == alone
+
+
+@pytest.mark.parametrize(("model", "loaded"), [(None, 1), ("missing/model.joblib", 0)])
+def test_the_fork_server_loads_the_model_its_command_names_before_it_forks(model, loaded):
+    """``classifier.fork_server`` is what the workers' fork server imports first: it loads the
+    model named in its environment, so that every worker starts with it; a model it cannot
+    load leaves the server alive, and each worker then reports the problem itself."""
+    script = "import classifier.fork_server; from classifier.pipeline import loaded_model; print(loaded_model.cache_info().currsize)"
+    env = {**os.environ, MODEL_VARIABLE: json.dumps({"path": model, "trust": False})}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(loaded)]
+
+
+def test_a_model_refused_in_the_workers_is_a_one_line_error_and_no_output(shard_files, tmp_path, monkeypatch):
+    """With workers on a large input the command checks only the model's files and the workers
+    load it: a model of another feature list (its files intact) is refused there, and reported
+    as the command reports it when it loads the model itself."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    import classifier.cli
+    from classifier.persistence import DEFAULT_MODEL_PATH, arrays_path, metadata_path
+
+    for file in (DEFAULT_MODEL_PATH, metadata_path(DEFAULT_MODEL_PATH), arrays_path(DEFAULT_MODEL_PATH)):
+        shutil.copyfile(file, tmp_path / file.name)
+    model = tmp_path / DEFAULT_MODEL_PATH.name
+    meta = json.loads(metadata_path(model).read_text(encoding="utf-8"))
+    meta["feature_names"][0] = "renamed"
+    metadata_path(model).write_text(json.dumps(meta), encoding="utf-8")
+    monkeypatch.setattr(classifier.cli, "EARLY_WORKERS_BYTES", 0)  # these shards count as a large input
+    out = tmp_path / "out.jsonl.gz"
+    args = ["predict", *map(str, shard_files), "-o", str(out), "--model", str(model), "--workers", "2", "--no-progress"]
+    result = CliRunner().invoke(classifier.cli.app, args)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"error: {model}: its feature list differs from this version of boilerline (feature 0 is 'renamed', expected 'log_chars'); "
+        "use the boilerline version it was trained with, or retrain it with `boilerline train`"
+    ]
+    assert not out.exists()
 
 
 @pytest.mark.parametrize("output_format", [OutputFormat.text, OutputFormat.jsonl])
