@@ -26,6 +26,7 @@ import multiprocessing
 import multiprocessing.forkserver
 import os
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -206,8 +207,10 @@ def counted_batches(items: Iterable[Page | UnrenderedPage], options: ClassifyOpt
                 yield finish(number, *classify_batch(unpack(block), options, counts))
             return
         with process_pool(workers, options) as pool, tempfile.TemporaryDirectory(prefix="boilerline-counts-") as folder:
+            starting = _StartingWorkers(pool, workers)
             parts = []
-            for _, (block, part) in in_workers(pool, workers, _count_in_worker, in_batches, here=_all_rendered):
+            here = lambda batch: _all_rendered(batch) or not starting.started()  # noqa: E731
+            for _, (block, part) in in_workers(pool, workers, _count_in_worker, in_batches, here=here):
                 spool.write(block)
                 parts.append(part)
             # The counts go to the workers once, as a file each loads on its first batch.
@@ -248,10 +251,36 @@ def _done(result: object) -> Future:
 
 
 def _all_rendered(batch: Sequence[Page | UnrenderedPage]) -> bool:
-    """Whether a batch's pass one is cheap enough to do while the workers start: nothing to
-    render, only its lines to count and pack (about 1 µs a line), so sending it to a worker
-    would cost about as much as the counting."""
+    """Whether a batch's pass one is cheap enough to do in this process: nothing to render,
+    only its lines to count and pack (about 1 µs a line), so sending it to a worker would
+    cost about as much as the counting."""
     return not any(isinstance(item, UnrenderedPage) for item in batch)
+
+
+class _StartingWorkers:
+    """A pool's workers, started by a thread of this process: a worker is forked once the fork
+    server has loaded the model, about half a second after the command starts, and until
+    then a submit waits. Meanwhile this process can do pass one's first batches itself."""
+
+    def __init__(self, pool: ProcessPoolExecutor, workers: int) -> None:
+        self._started = threading.Event()
+        threading.Thread(target=self._start, args=(pool, workers), daemon=True).start()
+
+    def _start(self, pool: ProcessPoolExecutor, workers: int) -> None:
+        try:
+            for future in [pool.submit(_started_worker) for _ in range(workers)]:
+                future.result()
+        except Exception:  # noqa: BLE001 - a broken or closed pool fails this process's own next submit
+            pass
+        finally:
+            self._started.set()
+
+    def started(self) -> bool:
+        return self._started.is_set()
+
+
+def _started_worker() -> None:
+    """A task that only makes a worker start (``_StartingWorkers``)."""
 
 
 # A worker process's site counts, sent once when it starts rather than with every batch.
