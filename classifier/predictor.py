@@ -52,10 +52,14 @@ def first_pass_columns() -> list[str]:
     return [*feature_names(), *lexical, *names]
 
 
-def revise_columns() -> list[str]:
+def first_pass_output_columns() -> list[str]:
+    """The first pass's output and its context: what the revise stage reads beyond the first pass's inputs."""
     context = [f"p_first_{offset_tag(k)}" for k in FIRST_PASS_OFFSETS]
-    pooled = ["p_first", *context, "window_p_first_mean", "window_p_first_mean_wide", "page_p_first_mean", "block_p_first_mean"]
-    return [*first_pass_columns(), *pooled]
+    return ["p_first", *context, "window_p_first_mean", "window_p_first_mean_wide", "page_p_first_mean", "block_p_first_mean"]
+
+
+def revise_columns() -> list[str]:
+    return [*first_pass_columns(), *first_pass_output_columns()]
 
 
 @dataclass(frozen=True)
@@ -161,9 +165,12 @@ class Stages:
         if named.any() and self.names is not None:
             outputs["name_score"][named] = self.name_scores(table[NAMES_COLUMN].to_numpy()[named])
         add_name_context(columns)
-        outputs["p_first"][rows] = self.first_pass.predict_proba(feature_matrix(columns, first_pass_columns(), rows))
+        first_x = feature_matrix(columns, first_pass_columns(), rows)
+        outputs["p_first"][rows] = self.first_pass.predict_proba(first_x)
         add_first_pass_context(columns)
-        outputs["p_content"][rows] = self.revise.predict_proba(feature_matrix(columns, revise_columns(), rows))
+        # The revise stage's columns are the first pass's, then its outputs'.
+        revise_x = np.hstack([first_x, feature_matrix(columns, first_pass_output_columns(), rows)])
+        outputs["p_content"][rows] = self.revise.predict_proba(revise_x)
         return _with_columns(table, outputs)
 
     def lexical_scores(self, keys: np.ndarray) -> np.ndarray:
