@@ -7,8 +7,17 @@ from libc.math cimport exp, isnan
 from libc.stdint cimport int64_t, uint8_t
 
 
+# Rows walked together, tree after tree: the nodes of one tree stay in cache while they are
+# walked by every row of the block, and a block of a matrix in column order (Fortran) is a few
+# short runs of each column a tree reads. On the shipped model's stages over bench/scale.py's
+# text corpus (131,615 rows), 1.3-1.7 times as fast as walking every tree for one row, then
+# the next; blocks of 16,384 rows were slower in row order.
+cdef Py_ssize_t BLOCK_ROWS = 4096
+
+
 def add_tree_values(
-    const float[:, ::1] rows,
+    const float[:, :] rows,
+    const int64_t[::1] row_index,
     const double[::1] value,
     const int64_t[::1] feature,
     const double[::1] threshold,
@@ -19,26 +28,37 @@ def add_tree_values(
     const int64_t[::1] tree_roots,
     double[::1] raw,
 ):
-    """Add to ``raw[i]`` the leaf value of row ``i`` in each tree, tree after tree (the order
-    scikit-learn adds them in, so the sums are the same floats). The nodes of all trees are
-    concatenated; ``left``/``right`` are indices into the concatenation, ``tree_roots`` the
+    """Add to ``raw[k]`` the leaf value of row ``row_index[k]`` of ``rows`` in each tree, tree
+    after tree (the order scikit-learn adds them in, so the sums are the same floats), in
+    blocks of BLOCK_ROWS rows. ``rows`` may be in row or column order. The nodes of all trees
+    are concatenated; ``left``/``right`` are indices into the concatenation, ``tree_roots`` the
     trees' root nodes. The caller checks that every child and feature index is in range
-    (``classifier/tree_walk.py``)."""
-    cdef Py_ssize_t i, t, node
+    (``classifier/tree_walk.py``); the row indices are checked here."""
+    cdef Py_ssize_t k, i, t, node, start, end, n = row_index.shape[0]
     cdef double x
+    if raw.shape[0] != n:
+        raise ValueError(f"{raw.shape[0]} scores for {n} rows")
+    for k in range(n):
+        if row_index[k] < 0 or row_index[k] >= rows.shape[0]:
+            raise ValueError("row index out of range")
     with nogil:
-        for i in range(rows.shape[0]):
+        start = 0
+        while start < n:
+            end = min(start + BLOCK_ROWS, n)
             for t in range(tree_roots.shape[0]):
-                node = tree_roots[t]
-                while not is_leaf[node]:
-                    x = rows[i, feature[node]]
-                    if isnan(x):
-                        node = left[node] if missing_go_to_left[node] else right[node]
-                    elif x <= threshold[node]:
-                        node = left[node]
-                    else:
-                        node = right[node]
-                raw[i] += value[node]
+                for k in range(start, end):
+                    i = row_index[k]
+                    node = tree_roots[t]
+                    while not is_leaf[node]:
+                        x = rows[i, feature[node]]
+                        if isnan(x):
+                            node = left[node] if missing_go_to_left[node] else right[node]
+                        elif x <= threshold[node]:
+                            node = left[node]
+                        else:
+                            node = right[node]
+                    raw[k] += value[node]
+            start = end
 
 
 def logistic(double[::1] raw):

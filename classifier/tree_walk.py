@@ -75,15 +75,17 @@ class TreeWalk:
         if not children_ok or not ((self.feature[inner] >= 0) & (self.feature[inner] < self.n_features)).all():
             raise ValueError("the trees' node or feature indices are out of range")
 
-    def predict_proba(self, rows: np.ndarray) -> np.ndarray:
-        """P(class 1) for each row of a float32 matrix with the model's features."""
-        rows = np.ascontiguousarray(rows, dtype=np.float32)
+    def predict_proba(self, rows: np.ndarray, row_index: np.ndarray | None = None) -> np.ndarray:
+        """P(class 1) for each row of a float32 matrix with the model's features (in row or
+        column order; column order walks faster), or for the rows ``row_index`` lists."""
+        rows = np.asarray(rows, dtype=np.float32)
         if rows.ndim != 2 or rows.shape[1] != self.n_features:
             raise ValueError(f"expected {self.n_features} features, got an array of shape {rows.shape}")
-        raw = np.full(len(rows), self.baseline, dtype=np.float64)
+        row_index = np.arange(len(rows), dtype=np.int64) if row_index is None else np.ascontiguousarray(row_index, dtype=np.int64)
+        raw = np.full(len(row_index), self.baseline, dtype=np.float64)
         add_tree_values(
-            rows, self.value, self.feature, self.threshold, self.missing_go_to_left, self.left, self.right, self.is_leaf,
-            self.roots, raw,
+            rows, row_index, self.value, self.feature, self.threshold, self.missing_go_to_left, self.left, self.right,
+            self.is_leaf, self.roots, raw,
         )
         logistic(raw)
         return raw

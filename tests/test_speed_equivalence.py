@@ -416,7 +416,20 @@ def test_tree_walk_is_scikit_learns_predict_proba(model, sample_pages):
         features = feature_matrix(rows, columns)
         features[::7, ::5] = np.nan  # missing values follow each node's missing-value side
         expected = estimator.predict_proba(features)[:, 1]
-        np.testing.assert_array_equal(TreeWalk.of_estimator(estimator).predict_proba(features), expected)
+        walk = TreeWalk.of_estimator(estimator)
+        np.testing.assert_array_equal(walk.predict_proba(features), expected)
+        # In column order (as prediction lays it out), and some rows only, in any order.
+        np.testing.assert_array_equal(walk.predict_proba(np.asfortranarray(features)), expected)
+        some = np.random.default_rng(0).permutation(len(features))[: len(features) // 3]
+        np.testing.assert_array_equal(walk.predict_proba(np.asfortranarray(features), some), expected[some])
+
+
+def test_tree_walk_refuses_row_indices_outside_the_matrix(model):
+    walk = TreeWalk.of_estimator(model.general_.first_pass_)
+    matrix = np.zeros((5, walk.n_features), dtype=np.float32)
+    for bad in ([5], [-1], [0, 7]):
+        with pytest.raises(ValueError, match="row index out of range"):
+            walk.predict_proba(matrix, np.array(bad))
 
 
 def scikit_learn_p_content(model, table: pd.DataFrame) -> np.ndarray:
