@@ -2,7 +2,8 @@
 """The linear models' inputs in compiled code, from the Python strings to the hashed columns,
 as scikit-learn's HashingVectorizer (no alternate sign) makes them: MurmurHash3 (x86, 32-bit,
 seed 0) of each n-gram's or word's UTF-8 bytes, column ``|hash| % n_features``; its l2
-normalization of the rows; and a linear model's decisions on them, in the same order of sums.
+normalization of the rows; and a linear model's decisions on them (within about 1e-12 of
+scikit-learn's: the weights summed word by word, not column by column).
 
 Strings are read as code points through the CPython unicode API (only words are written out
 in UTF-8, to be hashed); repeated documents and words are found with a hash table
@@ -19,12 +20,8 @@ from cpython.unicode cimport (
 from libc.math cimport sqrt
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from libc.string cimport memcmp, memcpy
-from libcpp.algorithm cimport sort
 from libcpp.string cimport string
 from libcpp.vector cimport vector
-
-cdef extern from *:
-    void __builtin_prefetch(const void* address) noexcept nogil
 
 cdef extern from *:
     """
@@ -492,14 +489,18 @@ def linear_decisions(
     const double[::1] coef not None,
     double intercept,
 ):
-    """A linear model's decision on each document's hashed counts, l2-normalized: the sum
-    over the document's words (``word_ids[document_offsets[d]:document_offsets[d + 1]]``)
-    of each word's columns (``columns[column_offsets[w]:column_offsets[w + 1]]``).
+    """A linear model's decision on each document's hashed counts, l2-normalized: over the
+    document's words (``word_ids[document_offsets[d]:document_offsets[d + 1]]``) and each
+    word's columns (``columns[column_offsets[w]:column_offsets[w + 1]]``), the sum of the
+    columns' weights divided by the l2 norm of the columns' counts, plus the intercept.
 
-    The floats are scikit-learn's: the counts of the distinct columns in column order, their
-    squares summed in that order, each count divided by the norm and multiplied by its weight,
-    summed in that order, then the intercept added (``HashingVectorizer`` then the estimator's
-    ``decision_function``). Every index is checked before the loop."""
+    Within about 1e-12 of scikit-learn's floats (``HashingVectorizer`` then the estimator's
+    ``decision_function``), not to the bit: scikit-learn sums each distinct column's weight
+    times its normalized count in column order, which needs the document's columns sorted;
+    here each distinct word's weights are summed once, a document's sum is its words', and
+    the norm comes from exact integer counts (``_DocumentColumns``). Three times as fast on
+    bench/scale.py's text corpus (0.21 s against 0.69 s for 93,784 documents). Every index
+    is checked before the loop."""
     cdef Py_ssize_t n_documents = document_offsets.shape[0] - 1, n_words = column_offsets.shape[0] - 1
     if n_documents < 0 or n_words < 0:
         raise ValueError("offsets must have at least one entry")
@@ -514,97 +515,96 @@ def linear_decisions(
             raise ValueError("column out of range")
     decisions_array = np.empty(n_documents, dtype=np.float64)
     cdef double[::1] decisions = decisions_array
-    cdef int column_bits = 0
-    while (<int64_t>1 << column_bits) < coef.shape[0]:
-        column_bits += 1
-    cdef vector[int64_t] sorted_columns
-    cdef vector[size_t] bucket_ends
-    cdef Py_ssize_t d
+    cdef vector[double] word_weights
+    word_weights.resize(n_words)
+    cdef _DocumentColumns counts = _DocumentColumns(_most_columns(word_ids, document_offsets, column_offsets))
+    cdef Py_ssize_t d, k, j, w
+    cdef double total
+    cdef int64_t squares
     with nogil:
+        for w in range(n_words):
+            total = 0.0
+            for j in range(column_offsets[w], column_offsets[w + 1]):
+                total += coef[columns[j]]
+            word_weights[w] = total
         for d in range(n_documents):
-            _sort_document_columns(
-                &word_ids[0] + document_offsets[d], document_offsets[d + 1] - document_offsets[d],
-                &columns[0], &column_offsets[0], column_bits, sorted_columns, bucket_ends,
-            )
-            decisions[d] = _normalized_dot(sorted_columns, &coef[0]) + intercept
+            counts.clear()
+            total = 0.0
+            squares = 0
+            for k in range(document_offsets[d], document_offsets[d + 1]):
+                w = word_ids[k]
+                total += word_weights[w]
+                for j in range(column_offsets[w], column_offsets[w + 1]):
+                    squares += counts.add(columns[j])
+            decisions[d] = (total / sqrt(<double>squares) if squares else 0.0) + intercept
     return decisions_array
 
 
-cdef int _sort_document_columns(
-    const int64_t* word_ids, Py_ssize_t n_words, const int64_t* columns, const int64_t* column_offsets,
-    int column_bits, vector[int64_t]& sorted_columns, vector[size_t]& bucket_ends,
-) except -1 nogil:
-    """The columns of the words ``word_ids[:n_words]``, sorted, into ``sorted_columns``
-    (``bucket_ends`` is scratch). Equal columns then sit side by side, each run one count, in
-    column order; a table of counts over all columns, or ``std::sort``, took half as long again.
-
-    A counting sort by the columns' top bits into about a quarter as many buckets as columns
-    (the hashes spread them evenly), then each small bucket by insertion (``std::sort`` for
-    one over 32, so that no input is quadratic)."""
-    cdef Py_ssize_t k
-    cdef size_t n_columns = 0, n_buckets = 1, b, start, i, j
-    cdef int bucket_bits = 0, shift
-    cdef int64_t word, value
-    for k in range(n_words):
-        n_columns += column_offsets[word_ids[k] + 1] - column_offsets[word_ids[k]]
-    while bucket_bits < column_bits and bucket_bits < 16 and 4 * n_buckets < n_columns:
-        n_buckets *= 2
-        bucket_bits += 1
-    shift = column_bits - bucket_bits
-    bucket_ends.assign(n_buckets + 1, 0)
-    for k in range(n_words):
-        word = word_ids[k]
-        for j in range(<size_t>column_offsets[word], <size_t>column_offsets[word + 1]):
-            bucket_ends[(columns[j] >> shift) + 1] += 1
-    for b in range(n_buckets):  # bucket_ends[b]: where bucket b starts
-        bucket_ends[b + 1] += bucket_ends[b]
-    sorted_columns.resize(n_columns)
-    for k in range(n_words):
-        word = word_ids[k]
-        for j in range(<size_t>column_offsets[word], <size_t>column_offsets[word + 1]):
-            b = columns[j] >> shift
-            sorted_columns[bucket_ends[b]] = columns[j]
-            bucket_ends[b] += 1  # now where bucket b ends
-    start = 0
-    for b in range(n_buckets):
-        if bucket_ends[b] - start > 32:
-            sort(sorted_columns.begin() + start, sorted_columns.begin() + bucket_ends[b])
-        else:
-            for i in range(start + 1, bucket_ends[b]):
-                value = sorted_columns[i]
-                j = i
-                while j > start and sorted_columns[j - 1] > value:
-                    sorted_columns[j] = sorted_columns[j - 1]
-                    j -= 1
-                sorted_columns[j] = value
-        start = bucket_ends[b]
-    return 0
+cdef size_t _most_columns(const int64_t[::1] word_ids, const int64_t[::1] document_offsets, const int64_t[::1] column_offsets):
+    """The most columns (with repeats) any one document has."""
+    cdef size_t most = 0, n
+    cdef Py_ssize_t d, k
+    for d in range(document_offsets.shape[0] - 1):
+        n = 0
+        for k in range(document_offsets[d], document_offsets[d + 1]):
+            n += column_offsets[word_ids[k] + 1] - column_offsets[word_ids[k]]
+        most = max(most, n)
+    return most
 
 
-cdef double _normalized_dot(const vector[int64_t]& sorted_columns, const double* coef) noexcept nogil:
-    """The dot product of ``coef`` with the l2-normalized counts of ``sorted_columns``, summed
-    in column order (0 for no columns), as ``linear_decisions`` says. The weights are read in
-    a scattered order: the one 16 columns ahead is fetched early."""
-    cdef size_t n = sorted_columns.size(), run_start, j = 0
-    cdef double total = 0.0, count, norm, dot = 0.0
-    while j < n:
-        run_start = j
-        while j < n and sorted_columns[j] == sorted_columns[run_start]:
-            j += 1
-        count = <double>(j - run_start)
-        total += count * count
-    if total == 0.0:
-        return 0.0
-    norm = sqrt(total)
-    j = 0
-    while j < n:
-        if j + 16 < n:
-            __builtin_prefetch(&coef[sorted_columns[j + 16]])
-        run_start = j
-        while j < n and sorted_columns[j] == sorted_columns[run_start]:
-            j += 1
-        dot += (<double>(j - run_start) / norm) * coef[sorted_columns[run_start]]
-    return dot
+@cython.final
+cdef class _DocumentColumns:
+    """The count of each column of one document at a time: an open-addressing table (linear
+    probing, at most half full for the largest document) whose slots carry the number of the
+    document that wrote them, so that moving to the next document clears nothing. A column's
+    slot is its number times a multiplier drawn from Python's keyed hash, so that columns
+    chosen to share a slot (MurmurHash3's seed is public) cannot be aimed at it."""
+
+    cdef vector[uint32_t] owners  # the document that wrote each slot, + 1 (0: never written)
+    cdef vector[int64_t] keys
+    cdef vector[int64_t] counts
+    cdef uint32_t document
+    cdef uint64_t multiplier
+    cdef int shift
+
+    def __cinit__(self, size_t most_columns):
+        cdef size_t size = 16
+        cdef int bits = 4
+        while size < 2 * most_columns:
+            size *= 2
+            bits += 1
+        self.owners.assign(size, 0)
+        self.keys.resize(size)
+        self.counts.resize(size)
+        self.shift = 64 - bits
+        self.document = 0
+        self.multiplier = <uint64_t>boilerline_hash_bytes(b"boilerline column slots", 23) | 1
+
+    cdef inline void clear(self) noexcept nogil:
+        cdef size_t i
+        self.document += 1
+        if self.document == 0:  # wrapped after 2**32 documents: clear for real once
+            for i in range(self.owners.size()):
+                self.owners[i] = 0
+            self.document = 1
+
+    cdef inline int64_t add(self, int64_t column) noexcept nogil:
+        """Count ``column`` once more; returns how much the sum of squared counts grew
+        (2 * count + 1)."""
+        cdef size_t mask = self.owners.size() - 1
+        cdef size_t slot = <size_t>((<uint64_t>column * self.multiplier) >> self.shift)
+        cdef int64_t count
+        while True:
+            if self.owners[slot] != self.document:
+                self.owners[slot] = self.document
+                self.keys[slot] = column
+                self.counts[slot] = 1
+                return 1
+            if self.keys[slot] == column:
+                count = self.counts[slot]
+                self.counts[slot] = count + 1
+                return 2 * count + 1
+            slot = (slot + 1) & mask
 
 
 cdef _check_offsets(const int64_t[::1] offsets, Py_ssize_t length):

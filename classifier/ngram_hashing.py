@@ -31,7 +31,8 @@ class HashedWords:
     n_features: int
 
     def decisions(self, coef: np.ndarray, intercept: float) -> np.ndarray:
-        """``matrix() @ coef + intercept``, computed without the matrix, to the same floats."""
+        """``matrix() @ coef + intercept``, computed without the matrix, within about 1e-12 (the
+        weights are summed word by word; ``_ngram_hash.linear_decisions``)."""
         if len(coef) != self.n_features:
             raise ValueError(f"{len(coef)} weights for {self.n_features} hashed columns")
         return linear_decisions(self.word_ids, self.document_offsets, self.columns, self.column_offsets, coef, intercept)

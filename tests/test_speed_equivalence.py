@@ -362,9 +362,14 @@ def test_longest_first_is_pandas_descending_sort(n_chars):
     np.testing.assert_array_equal(_longest_first(frame["n_chars"].to_numpy()), expected)
 
 
+# How far the compiled linear decisions may be from scikit-learn's (decisions of about -20 to
+# 20): they sum a document's weights word by word, scikit-learn in column order.
+DECISION_TOLERANCE = 1e-9
+
+
 def test_linear_decisions_are_scikit_learns(model, sample_pages, html_table):
     """The compiled decisions of the linear stages, straight from the hashed words, are the
-    estimators' ``decision_function`` on the vectorizers' matrices, to the bit."""
+    estimators' ``decision_function`` on the vectorizers' matrices, within DECISION_TOLERANCE."""
     lines = EDGE_TEXTS + EDGE_KEYS + [line for page in sample_pages for line in page.lines]
     keys = list(dict.fromkeys(map(normalize_line, lines))) + EDGE_KEYS
     key_documents, hashed = ngram_hashing.lexical_inputs(keys, LEXICAL_NGRAMS, LEXICAL_HASH_FEATURES)
@@ -373,19 +378,20 @@ def test_linear_decisions_are_scikit_learns(model, sample_pages, html_table):
     for stages in (model.general_, model.html_):
         expected = stages.lexical_.decision_function(vectorized_lexical(keys))
         decisions = hashed.decisions(stages.lexical_.coef_.ravel(), float(stages.lexical_.intercept_[0]))
-        np.testing.assert_array_equal(decisions[key_documents], expected)
+        np.testing.assert_allclose(decisions[key_documents], expected, rtol=0, atol=DECISION_TOLERANCE)
         expected = stages.names_.decision_function(NAMES_VECTORIZER.transform(names))
         decisions = hashed_names.decisions(stages.names_.coef_.ravel(), float(stages.names_.intercept_[0]))
-        np.testing.assert_array_equal(decisions[name_documents], expected)
+        np.testing.assert_allclose(decisions[name_documents], expected, rtol=0, atol=DECISION_TOLERANCE)
 
 
-def test_linear_decisions_over_any_count_of_columns():
-    """Over 1000 columns (a count the sort's buckets do not split evenly) and on long and
-    empty documents, the decisions are the normalized matrix's product, to the bit (the
-    sum scikit-learn's ``decision_function`` makes)."""
-    key_documents, hashed = ngram_hashing.lexical_inputs(EDGE_KEYS, LEXICAL_NGRAMS, 1000)
-    coef = np.random.default_rng(0).normal(size=1000)
-    np.testing.assert_array_equal(hashed.decisions(coef, 0.25), hashed.matrix() @ coef + 0.25)
+@pytest.mark.parametrize("n_features", [7, 1000, 2**20])
+def test_linear_decisions_over_any_count_of_columns(n_features):
+    """Over few columns (every document's n-grams crowded into 7, each counted many times),
+    1000 and 2**20, and on long and empty documents, the decisions are the normalized
+    matrix's product (the sum scikit-learn's ``decision_function`` makes)."""
+    key_documents, hashed = ngram_hashing.lexical_inputs(EDGE_KEYS, LEXICAL_NGRAMS, n_features)
+    coef = np.random.default_rng(0).normal(size=n_features)
+    np.testing.assert_allclose(hashed.decisions(coef, 0.25), hashed.matrix() @ coef + 0.25, rtol=0, atol=DECISION_TOLERANCE)
 
 
 def test_linear_decisions_refuse_out_of_range_indices():
