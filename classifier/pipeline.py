@@ -209,8 +209,7 @@ def counted_batches(items: Iterable[Page | UnrenderedPage], options: ClassifyOpt
         with process_pool(workers, options) as pool, tempfile.TemporaryDirectory(prefix="boilerline-counts-") as folder:
             starting = _StartingWorkers(pool, workers)
             parts = []
-            here = lambda batch: _all_rendered(batch) or not starting.started()  # noqa: E731
-            for _, (block, part) in in_workers(pool, workers, _count_in_worker, in_batches, here=here):
+            for _, (block, part) in in_workers(pool, workers, _count_in_worker, in_batches, here=starting.counts_here):
                 spool.write(block)
                 parts.append(part)
             # The counts go to the workers once, as a file each loads on its first batch.
@@ -275,8 +274,10 @@ class _StartingWorkers:
         finally:
             self._started.set()
 
-    def started(self) -> bool:
-        return self._started.is_set()
+    def counts_here(self, batch: Sequence[Page | UnrenderedPage]) -> bool:
+        """Whether this process does ``batch``'s pass one itself: always for a batch with
+        nothing to render (``_all_rendered``), and any batch until the workers have started."""
+        return _all_rendered(batch) or not self._started.is_set()
 
 
 def _started_worker() -> None:
