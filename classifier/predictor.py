@@ -265,18 +265,15 @@ def feature_matrix(columns: Columns, names: list[str], rows: np.ndarray | None =
     once, which also lays the matrix out by rows: selecting the columns as a frame and
     converting it (``table[columns].to_numpy()``) copied the table's blocks twice, and taking
     the rows of each column apart took three times as long as this."""
-    n_rows = len(columns["is_blank"])
-    matrix = np.empty((len(names), n_rows), dtype=np.float32)
-    for column_values, name in zip(matrix, names):
-        column_values[:] = np.asarray(columns[name])
-    by_rows = np.ascontiguousarray(matrix.T) if rows is None else matrix.T.take(np.flatnonzero(rows), axis=0)
-    return np.nan_to_num(by_rows, nan=-1.0, copy=False)
+    matrix = np.empty((len(columns["is_blank"]), len(names)), dtype=np.float32, order="F")
+    fill_feature_columns(matrix, columns, names)
+    return np.ascontiguousarray(matrix) if rows is None else matrix.take(np.flatnonzero(rows), axis=0)
 
 
 def fill_feature_columns(block: np.ndarray, columns: Columns, names: list[str]) -> None:
     """Write the columns ``names`` into ``block`` (float32, one column each, all rows; a
-    slice of a matrix in column order), missing values as -1: ``feature_matrix``'s values
-    in column order, for the compiled tree walk, which reads those faster."""
+    slice of a matrix in column order, which the compiled tree walk reads fastest), missing
+    values as -1 (``feature_matrix`` says why)."""
     for column_values, name in zip(block.T, names):
         column_values[:] = np.asarray(columns[name])
     np.nan_to_num(block, nan=-1.0, copy=False)
