@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import numpy as np
+
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 
@@ -33,5 +35,6 @@ def render_html(html: str) -> Rendering:
     tree = HTMLTree.parse(html)
     lines = extract_plain_text(tree).split("\n")
     structure = line_structure(tree.body.html if tree.body is not None else "", lines)
-    link_chars = [min(int(n), len(line.strip())) for n, line in zip(structure.values[:, _LINK_CHARS], lines)]
+    stripped_chars = np.fromiter(map(len, map(str.strip, lines)), dtype=np.int32, count=len(lines))
+    link_chars = np.minimum(structure.values[:, _LINK_CHARS], stripped_chars).tolist()
     return Rendering(lines, link_chars, structure)

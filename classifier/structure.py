@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from classifier._html_walk import walk_dom
+from classifier._html_walk import TagTable, walk_dom
 
 # Ancestor kinds a line's characters are counted under (a flag is set on an element and on
 # everything below it). Tags and ARIA roles share flags: <nav> and role="navigation" are
@@ -119,6 +119,7 @@ _ROLE_FLAGS = {}
 for _flag, _roles in FLAG_ROLES.items():
     for _role in _roles:
         _ROLE_FLAGS[_role] = _ROLE_FLAGS.get(_role, 0) | (1 << FLAGS.index(_flag))
+_TAGS = TagTable(TAG_CODES, _TAG_FLAGS, _ROLE_FLAGS, HIDDEN_TAGS, RAW_TEXT_TAGS, VOID_TAGS, BLOCK_TAGS)
 
 
 @dataclass
@@ -156,33 +157,23 @@ def line_structure(body_html: str, lines: list[str]) -> LineStructure:
     n_lines = len(lines)
     flag_chars = np.zeros((n_lines, 1 + len(FLAGS)), dtype=np.int32)
     line_element = np.full(n_lines, -1, dtype=np.int32)
-    walk = walk_dom(
-        body_html, lines, TAG_CODES, _TAG_FLAGS, _ROLE_FLAGS, HIDDEN_TAGS, RAW_TEXT_TAGS, VOID_TAGS, BLOCK_TAGS,
-        LINK_FLAG, HIDDEN_FLAG, flag_chars, line_element, LOOKAHEAD_LINES, NAME_CHARS,
-    )
+    walk = walk_dom(body_html, lines, _TAGS, LINK_FLAG, HIDDEN_FLAG, flag_chars, line_element, LOOKAHEAD_LINES, NAME_CHARS)
     element_fields = np.full((n_lines, len(ELEMENT_FIELDS)), -1, dtype=np.int32)
-    tokens = [""] * n_lines
     mapped = np.flatnonzero(line_element >= 0)
     if len(mapped):
         elements = line_element[mapped]
-        tag = np.array(walk.element_tag, dtype=np.int32)
-        parent = np.array(walk.element_parent, dtype=np.int32)
-        block = np.array(walk.element_block, dtype=np.int32)
-        text_chars = np.array(walk.element_text_chars, dtype=np.int32)
-        link_chars = np.array(walk.element_link_chars, dtype=np.int32)
+        tag, parent, block = walk.element_tag, walk.element_parent, walk.element_block
+        text_chars, link_chars = walk.element_text_chars, walk.element_link_chars
         line_block = block[elements]
         outer = _lookup(block, _lookup(parent, line_block))
         element_fields[mapped, 0] = tag[elements]
         element_fields[mapped, 1] = _lookup(tag, line_block)
-        element_fields[mapped, 2] = np.array(walk.element_depth, dtype=np.int32)[elements]
+        element_fields[mapped, 2] = walk.element_depth[elements]
         element_fields[mapped, 3] = _lookup(text_chars, line_block)
         element_fields[mapped, 4] = _lookup(link_chars, line_block)
         element_fields[mapped, 5] = _lookup(text_chars, outer)
         element_fields[mapped, 6] = _lookup(link_chars, outer)
-        names = walk.element_names
-        for row, element in zip(mapped.tolist(), elements.tolist()):
-            tokens[row] = names[element]
-    return LineStructure(np.hstack([flag_chars, element_fields]), tokens)
+    return LineStructure(np.hstack([flag_chars, element_fields]), walk.line_names())
 
 
 def _lookup(values: np.ndarray, elements: np.ndarray) -> np.ndarray:

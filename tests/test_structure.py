@@ -11,7 +11,7 @@ from classifier.features import featurize
 from classifier.html import render_html
 from classifier.labeled import Location, labeled_record, page_from_labeled_record
 from classifier.page import Page
-from classifier.structure import FIELDS, LineStructure
+from classifier.structure import FIELDS, NAME_CHARS, LineStructure, line_structure
 
 PAGE = """<html><body>
 <header class="site-header"><nav role="navigation"><ul>
@@ -101,3 +101,31 @@ def test_lines_of_real_pages_are_found_in_the_dom(shared_data, dataset):
         found += int((structure.values[nonblank, 0] > 0).sum())
         total += int(nonblank.sum())
     assert found / total > 0.99
+
+
+def _chars(structure: LineStructure, line: int, field: str) -> int:
+    return int(structure.values[line, FIELDS.index(field)])
+
+
+def test_the_walk_reads_names_and_escapes_as_python_does():
+    # The walk reads a serialized body: escaped text, names in any case, and (from Python's
+    # str.lower) a Kelvin sign that lowercases to "k", which makes "blockquote" here.
+    body = (
+        '<body><div ROLE="Navigation  Banner" class="top">Fish &amp; chips&nbsp;2</div>'
+        "<bloc\u212aquote>Quoted words</bloc\u212aquote>"
+        "<p>&copy; 2026 &lt;Paper&gt;</p></body>"
+    )
+    lines = ["Fish & chips\xa02", "Quoted words", "\xa9 2026 <Paper>"]
+    structure = line_structure(body, lines)
+    assert [_chars(structure, line, "mapped_chars") for line in range(3)] == [len(line) for line in lines]
+    assert _chars(structure, 0, "nav_chars") == _chars(structure, 0, "header_chars") == len(lines[0])
+    assert _chars(structure, 1, "blockquote_chars") == len(lines[1]) and _chars(structure, 2, "blockquote_chars") == 0
+    assert structure.tokens[0] == "top "
+
+
+def test_class_and_id_text_runs_from_the_line_outwards_and_is_cut():
+    nested = "".join(f'<div class="{"level" + str(depth) * 30}">' for depth in range(10))
+    body = f'<body class="page">{nested}<span id="deepest">Deep text</span>{"</div>" * 10}</body>'
+    structure = line_structure(body, ["Deep text"])
+    token = structure.tokens[0]
+    assert token.startswith(" deepest level9999") and len(token) == NAME_CHARS
