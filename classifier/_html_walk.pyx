@@ -26,7 +26,7 @@ make a known name).
 
 cimport cython
 from cython.operator cimport dereference
-from cpython.unicode cimport PyUnicode_4BYTE_KIND, PyUnicode_FromKindAndData, Py_UNICODE_ISSPACE
+from cpython.unicode cimport PyUnicode_4BYTE_KIND, PyUnicode_AsUCS4, PyUnicode_FromKindAndData, Py_UNICODE_ISSPACE
 from libc.stdint cimport int32_t, int64_t, uint32_t
 from libc.string cimport memcmp
 from libcpp.string cimport string
@@ -100,10 +100,14 @@ cdef bint _contains(const vector[CodePoint]& text, const char* ascii) noexcept:
     return False
 
 
-cdef void _read_code_points(str text, vector[CodePoint]& points):
-    cdef Py_UCS4 point
-    for point in text:
-        points.push_back(<CodePoint>point)
+cdef int _read_code_points(str text, vector[CodePoint]& points) except -1:
+    """Append the code points of ``text`` to ``points`` (Python's own widening copy)."""
+    cdef size_t start = points.size(), length = len(text)
+    if length == 0:
+        return 0
+    points.resize(start + length)
+    PyUnicode_AsUCS4(text, <Py_UCS4*>(points.data() + start), length, 0)
+    return 0
 
 
 @cython.final
