@@ -8,6 +8,7 @@ setup(
         [
             Extension("classifier._html_walk", ["classifier/_html_walk.pyx"], language="c++"),
             Extension("classifier._densest_run", ["classifier/_densest_run.pyx"]),
+            Extension("classifier._numbering", ["classifier/_numbering.pyx"], language="c++"),
             Extension("classifier._ngram_hash", ["classifier/_ngram_hash.pyx"], language="c++"),
             Extension("classifier._tree_walk", ["classifier/_tree_walk.pyx"]),
             Extension("classifier._langdetect", ["classifier/_langdetect.pyx"], language="c++"),

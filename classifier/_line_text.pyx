@@ -18,10 +18,12 @@ import numpy as np
 from cython.operator cimport dereference as deref
 from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_4BYTE_KIND, PyUnicode_FromKindAndData, PyUnicode_GET_LENGTH, PyUnicode_Substring
 from libc.limits cimport INT_MAX
-from libc.stdint cimport int8_t, int64_t, uint32_t, uint64_t
+from libc.stdint cimport int8_t, int32_t, int64_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free
 from libcpp.vector cimport vector
 from murmurhash.mrmr cimport hash64
+
+from classifier._numbering cimport Numbering
 
 
 cdef extern from *:
@@ -497,6 +499,25 @@ cdef list words_of(str folded_text, Folded* folded, const Masks* masks):
     return words
 
 
+cdef int number_words(str folded_text, Folded* folded, const Masks* masks, Numbering numbering, list distinct,
+                      vector[int32_t]* ids) except -1:
+    """Append to ``ids`` the number of each of ``words_of``'s words, in order; a word seen for
+    the first time is numbered next and appended to ``distinct``."""
+    cdef Py_ssize_t i, start = -1, n = folded.chars.size()
+    cdef int64_t number
+    for i in range(n + 1):
+        if i < n and folded.facts[i] & masks.word:
+            if start < 0:
+                start = i
+        elif start >= 0:
+            number = numbering.number_of(<const char*>(folded.chars.data() + start), (i - start) * sizeof(Py_UCS4))
+            if number == len(distinct):
+                distinct.append(PyUnicode_Substring(folded_text, start, i))
+            ids.push_back(<int32_t>number)
+            start = -1
+    return 0
+
+
 cdef inline str string_of_folded(Folded* folded):
     return string_of(folded.chars.data(), folded.chars.size())
 
@@ -599,15 +620,21 @@ def measure_lines(texts not None, CharTable chars not None):
     word tokens (as ``line_key`` and ``line_words``), and the measures ``featurize`` takes: of
     the stripped visible text, the characters of each class of ``chars`` (under the class's
     name), SHAPE_COUNTS and SHAPE_FLAGS (``indent_chars`` and ``starts_with_bullet`` of the
-    visible text before stripping). Returns ``(stripped, keys, words, measures)``: three lists
-    and a dict of arrays, int64 for counts and int8 for flags."""
+    visible text before stripping). Returns ``(stripped, keys, words, measures)``: two lists;
+    the words as ``(ids, offsets, distinct)``, text t's words being ``distinct[k]`` for each k of
+    ``ids[offsets[t]:offsets[t + 1]]`` (int32 and int64 arrays and a list: each distinct word is
+    made a string once); and a dict of arrays, int64 for counts and int8 for flags."""
     cdef tuple lines = tuple(texts)
     cdef Py_ssize_t n_lines = len(lines), n_classes = len(chars.classes), t
     counts_array = np.zeros((n_classes + len(SHAPE_COUNTS), n_lines), dtype=np.int64)
     flags_array = np.zeros((len(SHAPE_FLAGS), n_lines), dtype=np.int8)
     cdef int64_t[:, ::1] counts = counts_array
     cdef int8_t[:, ::1] flags = flags_array
-    cdef list stripped = [None] * n_lines, keys = [None] * n_lines, words = [None] * n_lines
+    cdef list stripped = [None] * n_lines, keys = [None] * n_lines, distinct_words = []
+    cdef Numbering word_numbering = Numbering()
+    cdef vector[int32_t] word_ids
+    word_offsets = np.zeros(n_lines + 1, dtype=np.int64)
+    cdef int64_t[::1] offsets = word_offsets
     cdef vector[Py_UCS4] shown, key
     cdef vector[uint32_t] shown_facts
     cdef Folded folded
@@ -629,7 +656,8 @@ def measure_lines(texts not None, CharTable chars not None):
             stripped[t] = string_of(line.chars, line.length)
         folded_text = string_of_folded(&folded)
         keys[t] = key_of(folded_text, &folded, masks, &key)
-        words[t] = words_of(folded_text, &folded, masks)
+        number_words(folded_text, &folded, masks, word_numbering, distinct_words, &word_ids)
+        offsets[t + 1] = word_ids.size()
         count_classes(line, masks, counts, t, n_classes)
         counts[n_classes + 1, t] = line.length
         counts[n_classes + 2, t] = start
@@ -642,24 +670,8 @@ def measure_lines(texts not None, CharTable chars not None):
         flags[4, t] = has_copyright_sign(line)
     measures = dict(zip(chars.classes + SHAPE_COUNTS, counts_array))
     measures.update(zip(SHAPE_FLAGS, flags_array))
-    return stripped, keys, words, measures
-
-
-def stoplisted_shares(list word_lists not None, frozenset stoplist not None):
-    """Per list of words, the share of them in ``stoplist``, NaN for an empty list: in Python,
-    ``sum(word in stoplist for word in words) / len(words)``, to the same float."""
-    shares = np.empty(len(word_lists), dtype=np.float64)
-    cdef double[::1] out = shares
-    cdef Py_ssize_t i, hits
-    cdef list words
-    for i in range(len(word_lists)):
-        words = word_lists[i]
-        if not words:
-            out[i] = np.nan
-            continue
-        hits = 0
-        for word in words:
-            if word in stoplist:
-                hits += 1
-        out[i] = <double>hits / <double>len(words)
-    return shares
+    ids = np.empty(word_ids.size(), dtype=np.int32)
+    cdef int32_t[::1] ids_view = ids
+    for t in range(<Py_ssize_t>word_ids.size()):
+        ids_view[t] = word_ids[t]
+    return stripped, keys, (ids, word_offsets, distinct_words), measures

@@ -14,6 +14,7 @@ hashed once.
 import numpy as np
 
 cimport cython
+from classifier._numbering cimport Numbering, boilerline_hash_bytes
 from cpython.unicode cimport (
     Py_UNICODE_ISSPACE, PyUnicode_4BYTE_KIND, PyUnicode_AsUTF8AndSize, PyUnicode_DecodeUTF8, PyUnicode_FromKindAndData,
 )
@@ -23,17 +24,6 @@ from libc.string cimport memcmp, memcpy
 from libcpp.string cimport string
 from libcpp.vector cimport vector
 
-cdef extern from *:
-    """
-    /* Python's hash of bytes (SipHash, keyed at start-up, as for dict keys): public as
-       Py_HashBuffer from Python 3.14, before that only as _Py_HashBytes. */
-    #if PY_VERSION_HEX >= 0x030E0000
-    #define boilerline_hash_bytes(data, size) Py_HashBuffer((data), (size))
-    #else
-    #define boilerline_hash_bytes(data, size) _Py_HashBytes((data), (size))
-    #endif
-    """
-    Py_hash_t boilerline_hash_bytes(const void* data, Py_ssize_t size) noexcept
 
 # A code point as a number (Cython's Py_UCS4 is a character: arithmetic on it makes strings).
 ctypedef uint32_t CodePoint
@@ -105,73 +95,6 @@ cdef inline int64_t _column(int32_t h, int64_t n_features) noexcept nogil:
 def hash_bytes(bytes data):
     """MurmurHash3 of ``data`` (for tests: the same function the n-grams are hashed with)."""
     return murmurhash3_32(<const uint8_t*>data, len(data))
-
-
-# ----- numbering distinct texts ----------------------------------------------------------------
-
-@cython.final
-cdef class Numbering:
-    """Distinct byte strings numbered 0, 1, 2, ... in the order first seen, and kept end to end.
-
-    An open-addressing table (linear probing, at most half full) of each text's hash and
-    number. ``std::unordered_map`` (a heap node per text, a division per lookup) took longer
-    than all the rest of the work, freeing its nodes included. The hash is Python's own
-    (keyed SipHash), not MurmurHash3, whose collisions can be made whatever the seed: a page
-    of words made to collide would make the probing quadratic."""
-
-    cdef string texts
-    cdef vector[size_t] text_ends  # text n is texts[text_ends[n - 1] (0 for n = 0):text_ends[n]]
-    cdef vector[uint64_t] slots  # a text's 32-bit hash << 32 | (its number + 1); 0 if empty
-
-    def __cinit__(self):
-        self.slots.assign(1024, 0)
-
-    cdef inline size_t size(self) noexcept:
-        return self.text_ends.size()
-
-    cdef inline const char* text(self, size_t number) noexcept:
-        return self.texts.data() + self._start(number)
-
-    cdef inline size_t text_size(self, size_t number) noexcept:
-        return self.text_ends[number] - self._start(number)
-
-    cdef inline size_t _start(self, size_t number) noexcept:
-        return 0 if number == 0 else self.text_ends[number - 1]
-
-    cdef int64_t number_of(self, const char* data, size_t size) except -1:
-        """The number ``data[:size]`` got when first seen, or, the first time, the next one."""
-        if size == 0:
-            data = b""  # an empty vector's data may be NULL, which memcmp and append must not get
-        cdef uint64_t full_hash = <uint64_t>boilerline_hash_bytes(data, <Py_ssize_t>size)
-        cdef uint32_t hashed = <uint32_t>(full_hash ^ (full_hash >> 32))
-        cdef size_t mask = self.slots.size() - 1, i = hashed & mask, number
-        while self.slots[i] != 0:
-            number = <size_t>(self.slots[i] & 0xFFFFFFFFu) - 1
-            if (self.slots[i] >> 32) == hashed and self.text_size(number) == size and memcmp(self.text(number), data, size) == 0:
-                return <int64_t>number
-            i = (i + 1) & mask
-        number = self.size()
-        if number >= 0xFFFFFFFEu:
-            raise OverflowError("more distinct texts than a table of 32-bit numbers holds")
-        self.texts.append(data, size)
-        self.text_ends.push_back(self.texts.size())
-        self.slots[i] = (<uint64_t>hashed << 32) | (number + 1)
-        if 2 * self.size() > self.slots.size():
-            self._grow()
-        return <int64_t>number
-
-    cdef void _grow(self):
-        """Twice the slots, each number moved to its hash's place (the slots keep the hashes)."""
-        cdef vector[uint64_t] old_slots
-        old_slots.swap(self.slots)
-        self.slots.assign(2 * old_slots.size(), 0)
-        cdef size_t mask = self.slots.size() - 1, i, j
-        for j in range(old_slots.size()):
-            if old_slots[j] != 0:
-                i = (old_slots[j] >> 32) & mask
-                while self.slots[i] != 0:
-                    i = (i + 1) & mask
-                self.slots[i] = old_slots[j]
 
 
 # ----- the lexical model's documents -----------------------------------------------------------

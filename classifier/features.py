@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from classifier._line_text import stoplisted_shares
 from classifier.language import detect_languages, stopwords, unspaced_stoplist
 from classifier.main_run import MAIN_RUN_COLUMNS, add_main_run_features
 from classifier.page import Page, is_blank
@@ -272,8 +271,7 @@ def _add_stopword_features(columns: Columns, lines: _DistinctLines, page_lang: n
             with np.errstate(invalid="ignore", divide="ignore"):
                 shares[rows] = np.where(letters > 0, in_function_words / letters, np.nan)
         elif stoplist:
-            words_of = lines.measured.words
-            shares[rows] = stoplisted_shares([words_of[i] for i in distinct.tolist()], stoplist)[of_row]
+            shares[rows] = lines.measured.words.shares_in(stoplist, distinct)[of_row]
         has_list[rows] = unspaced is not None or bool(stoplist)
     columns["stopword_share"] = shares
     columns["page_has_stoplist"] = has_list

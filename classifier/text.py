@@ -109,6 +109,33 @@ def words(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class LineWords:
+    """The word tokens (``words``) of each of a list of texts, each distinct word one string:
+    text t's words are ``distinct[k]`` for each k of ``ids[offsets[t]:offsets[t + 1]]``."""
+
+    ids: np.ndarray
+    offsets: np.ndarray
+    distinct: list[str]
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, text: int) -> list[str]:
+        return [self.distinct[k] for k in self.ids[self.offsets[text] : self.offsets[text + 1]].tolist()]
+
+    def shares_in(self, stoplist: frozenset[str], texts: np.ndarray) -> np.ndarray:
+        """Per text of ``texts`` (indices), the share of its words in ``stoplist``, NaN for a
+        text without words: ``sum(word in stoplist for word in words) / len(words)``, the same
+        float. Each distinct word is looked up once."""
+        listed = np.fromiter((word in stoplist for word in self.distinct), dtype=np.int64, count=len(self.distinct))
+        through = np.concatenate([[0], np.cumsum(listed[self.ids])])
+        starts, ends = self.offsets[texts], self.offsets[np.asarray(texts) + 1]
+        hits, counts = through[ends] - through[starts], ends - starts
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(counts > 0, hits / counts, np.nan)
+
+
+@dataclass(frozen=True)
 class LineTexts:
     """What ``measure_lines`` finds in each of its texts, in their order."""
 
@@ -118,7 +145,7 @@ class LineTexts:
     stripped: list[str]
     # ``normalize_line`` and ``words`` of the text.
     keys: list[str]
-    words: list[list[str]]
+    words: LineWords
     # Arrays, one value per text, by name. Of the stripped text: how many of its characters
     # match each pattern of ``CHAR_CLASS_PATTERNS`` (``len(re.findall(pattern, stripped))``);
     # ``spaced_words``, its runs of word characters (``\\w`` and combining marks, which are part
@@ -134,7 +161,8 @@ class LineTexts:
 def measure_lines(texts: Sequence[str]) -> LineTexts:
     """The stripped visible text, key, words and measures of each text, in one compiled pass
     per text (``classifier/_line_text.pyx``)."""
-    return LineTexts(*_line_text.measure_lines(texts, _CHARS))
+    stripped, keys, words, measures = _line_text.measure_lines(texts, _CHARS)
+    return LineTexts(stripped, keys, LineWords(*words), measures)
 
 
 def word_equivalents(counts: dict[str, np.ndarray]) -> np.ndarray:
