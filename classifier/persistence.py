@@ -22,7 +22,6 @@ import json
 import os
 import platform
 import zipfile
-from importlib import metadata as importlib_metadata
 from pathlib import Path
 
 from classifier.atomic import atomic_output
@@ -58,6 +57,8 @@ def arrays_path(model_path: Path) -> Path:
 
 
 def library_versions() -> dict[str, str]:
+    from importlib import metadata as importlib_metadata  # here: loading a model never needs it (10 ms)
+
     versions = {"python": platform.python_version()}
     for name in RECORDED_PACKAGES:
         try:

@@ -85,6 +85,14 @@ def assert_kernel_is_reference(lines: list[str]) -> None:
         assert fold(line) == reference_fold(line), line
         for name, value in reference_measures(line).items():
             assert measured.measures[name][i] == value, (name, line)
+    # Stopword shares from the numbered words, over every other line: as Python counts them.
+    stoplist = frozenset(word for line in lines[::3] for word in reference_words(line)[:2])
+    some = np.arange(len(lines))[::2]
+    expected = [
+        sum(word in stoplist for word in reference_words(lines[i])) / len(reference_words(lines[i])) if reference_words(lines[i]) else np.nan
+        for i in some.tolist()
+    ]
+    assert np.array_equal(measured.words.shares_in(stoplist, some), expected, equal_nan=True)
 
 
 # ----- lines ---------------------------------------------------------------------------------

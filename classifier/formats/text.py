@@ -19,11 +19,11 @@ from classifier.page import Page
 # Separates pages in ``text`` output: a line holding only a form feed, which never occurs
 # in rendered text (the renderer drops control characters).
 PAGE_SEPARATOR = "\f"
-# ``.gz`` outputs are compressed by zlib-ng (gzip_ng), at zlib's default level: on the JSONL
-# output of bench/scale.py's 200k lines (25 MB) it takes 0.24 s where zlib takes 0.54 s, for a
-# file 0.7% larger; level 9 takes 1.7 times as long as 6 for a file 1% smaller. (ISA-L at its
-# level 3 took 0.06 s, for a file 10% larger.)
-GZIP_LEVEL = 6
+# ``.gz`` outputs are compressed by zlib-ng (gzip_ng), twice as fast as zlib at a level. Level 3:
+# on the JSONL output of bench/scale.py's 200k lines from HTML (24.2 MB), 0.16 s for 6.55 MB,
+# where level 6 (zlib's default) takes 0.27 s for 6.26 MB (4.6% smaller), level 1 0.10 s for
+# 9.09 MB and level 2 0.15 s for 7.00 MB; the output is read far less often than written.
+GZIP_LEVEL = 3
 
 
 class OutputFormat(str, enum.Enum):
