@@ -34,9 +34,9 @@ class Limits:
         cut to ``max_line_chars``. When anything was cut, ``page.extra[TRUNCATED]`` says what:
         ``{"lines_dropped": n, "lines_cut": m}``."""
         dropped = max(0, len(page.lines) - self.max_lines)
+        if not dropped and max(map(len, page.lines), default=0) <= self.max_line_chars:
+            return page  # the usual case, told without a Python loop over the lines
         long_lines = [i for i, line in enumerate(page.lines[: self.max_lines]) if len(line) > self.max_line_chars]
-        if not dropped and not long_lines:
-            return page
         page.lines = page.lines[: self.max_lines]
         if long_lines:
             page.extra[CUT_LINE_LENGTHS] = {i: len(page.lines[i]) for i in long_lines}
