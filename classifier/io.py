@@ -202,9 +202,10 @@ def page_from_record(record: dict, where: Location, text_field: str = "text") ->
         raise InputError(where, "record is not a JSON object")
     lines, notes = record.get("lines"), {}
     if isinstance(lines, list) and all(isinstance(line, str) for line in lines):
-        pass
+        lines = [line if line.isascii() else without_surrogates(line) for line in lines]
     elif isinstance(record.get(text_field), str):
-        lines, notes = split_lines(record[text_field]), line_break_note(record[text_field])
+        # One pass over the whole text (no line break is a surrogate), not one per line.
+        lines, notes = split_lines(without_surrogates(record[text_field])), line_break_note(record[text_field])
     else:
         raise InputError(where, f"record has neither a '{text_field}' string nor a 'lines' list of strings")
     link_chars = record.get("link_chars")
@@ -213,7 +214,6 @@ def page_from_record(record: dict, where: Location, text_field: str = "text") ->
         and all(type(n) is int and n >= 0 for n in link_chars)  # bools are ints too
     ):
         raise InputError(where, "'link_chars' must be a list with one count (a whole number, 0 or more) per line")
-    lines = [line if line.isascii() else without_surrogates(line) for line in lines]
     page_id = record.get("id") or record.get("url") or where
     url = without_surrogates(record["url"]) if isinstance(record.get("url"), str) else None
     site = record.get("site") if isinstance(record.get("site"), str) else None
