@@ -18,7 +18,7 @@ import numpy as np
 from cython.operator cimport dereference as deref
 from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_4BYTE_KIND, PyUnicode_FromKindAndData, PyUnicode_GET_LENGTH, PyUnicode_Substring
 from libc.limits cimport INT_MAX
-from libc.stdint cimport int8_t, int32_t, int64_t, uint32_t, uint64_t
+from libc.stdint cimport int8_t, int64_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free
 from libcpp.vector cimport vector
 from murmurhash.mrmr cimport hash64
@@ -500,7 +500,7 @@ cdef list words_of(str folded_text, Folded* folded, const Masks* masks):
 
 
 cdef int number_words(str folded_text, Folded* folded, const Masks* masks, Numbering numbering, list distinct,
-                      vector[int32_t]* ids) except -1:
+                      vector[int64_t]* ids) except -1:
     """Append to ``ids`` the number of each of ``words_of``'s words, in order; a word seen for
     the first time is numbered next and appended to ``distinct``."""
     cdef Py_ssize_t i, start = -1, n = folded.chars.size()
@@ -513,7 +513,7 @@ cdef int number_words(str folded_text, Folded* folded, const Masks* masks, Numbe
             number = numbering.number_of(<const char*>(folded.chars.data() + start), (i - start) * sizeof(Py_UCS4))
             if number == len(distinct):
                 distinct.append(PyUnicode_Substring(folded_text, start, i))
-            ids.push_back(<int32_t>number)
+            ids.push_back(number)
             start = -1
     return 0
 
@@ -622,7 +622,7 @@ def measure_lines(texts not None, CharTable chars not None):
     name), SHAPE_COUNTS and SHAPE_FLAGS (``indent_chars`` and ``starts_with_bullet`` of the
     visible text before stripping). Returns ``(stripped, keys, words, measures)``: two lists;
     the words as ``(ids, offsets, distinct)``, text t's words being ``distinct[k]`` for each k of
-    ``ids[offsets[t]:offsets[t + 1]]`` (int32 and int64 arrays and a list: each distinct word is
+    ``ids[offsets[t]:offsets[t + 1]]`` (two int64 arrays and a list: each distinct word is
     made a string once); and a dict of arrays, int64 for counts and int8 for flags."""
     cdef tuple lines = tuple(texts)
     cdef Py_ssize_t n_lines = len(lines), n_classes = len(chars.classes), t
@@ -632,7 +632,7 @@ def measure_lines(texts not None, CharTable chars not None):
     cdef int8_t[:, ::1] flags = flags_array
     cdef list stripped = [None] * n_lines, keys = [None] * n_lines, distinct_words = []
     cdef Numbering word_numbering = Numbering()
-    cdef vector[int32_t] word_ids
+    cdef vector[int64_t] word_ids
     word_offsets = np.zeros(n_lines + 1, dtype=np.int64)
     cdef int64_t[::1] offsets = word_offsets
     cdef vector[Py_UCS4] shown, key
@@ -670,8 +670,8 @@ def measure_lines(texts not None, CharTable chars not None):
         flags[4, t] = has_copyright_sign(line)
     measures = dict(zip(chars.classes + SHAPE_COUNTS, counts_array))
     measures.update(zip(SHAPE_FLAGS, flags_array))
-    ids = np.empty(word_ids.size(), dtype=np.int32)
-    cdef int32_t[::1] ids_view = ids
+    ids = np.empty(word_ids.size(), dtype=np.int64)
+    cdef int64_t[::1] ids_view = ids
     for t in range(<Py_ssize_t>word_ids.size()):
         ids_view[t] = word_ids[t]
     return stripped, keys, (ids, word_offsets, distinct_words), measures
