@@ -19,9 +19,10 @@ each ancestor flag of its text node. The text node that gives a line most charac
 line's dominant node, and its innermost element the line's element.
 
 Names are compared as Python's ``str.lower()`` compares them: tags and attributes are read
-ASCII-lowercased, and a tag name, role or style with other characters goes through Python's
-``lower`` (only two non-ASCII characters lowercase to ASCII, and only in tag names can that
-make a known name).
+ASCII-lowercased, and a tag name or role with other characters goes through Python's
+``lower``. Only two non-ASCII characters lowercase to ASCII (the Kelvin sign to "k", a dotted
+capital I to "i" and a combining dot); neither can complete an attribute name, "true" or a
+hiding style, so those are compared in ASCII alone.
 """
 
 cimport cython
@@ -41,7 +42,6 @@ ctypedef uint32_t CodePoint
 # The attributes the walk reads (the others are skipped without reading their values).
 cdef enum:
     NO_ATTRIBUTE, CLASS, ID, ROLE, STYLE, HIDDEN, ARIA_HIDDEN, ALT, N_ATTRIBUTES
-_ATTRIBUTE_NAMES = {"class": CLASS, "id": ID, "role": ROLE, "style": STYLE, "hidden": HIDDEN, "aria-hidden": ARIA_HIDDEN, "alt": ALT}
 cdef Py_ssize_t LONGEST_ATTRIBUTE = 11  # len("aria-hidden")
 
 

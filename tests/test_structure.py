@@ -113,11 +113,14 @@ def test_the_walk_reads_names_and_escapes_as_python_does():
     body = (
         '<body><div ROLE="Navigation  Banner" class="top">Fish &amp; chips&nbsp;2</div>'
         "<bloc\u212aquote>Quoted words</bloc\u212aquote>"
-        "<p>&copy; 2026 &lt;Paper&gt;</p></body>"
+        "<p>&copy; 2026 &lt;Paper&gt;</p>"
+        '<aside role="complementary\xa0Navigation">Related</aside></body>'
     )
-    lines = ["Fish & chips\xa02", "Quoted words", "\xa9 2026 <Paper>"]
+    lines = ["Fish & chips\xa02", "Quoted words", "\xa9 2026 <Paper>", "Related"]
     structure = line_structure(body, lines)
-    assert [_chars(structure, line, "mapped_chars") for line in range(3)] == [len(line) for line in lines]
+    assert [_chars(structure, line, "mapped_chars") for line in range(4)] == [len(line) for line in lines]
+    # Roles split as str.split() splits them, at a no-break space too.
+    assert _chars(structure, 3, "aside_chars") == _chars(structure, 3, "nav_chars") == len("Related")
     assert _chars(structure, 0, "nav_chars") == _chars(structure, 0, "header_chars") == len(lines[0])
     assert _chars(structure, 1, "blockquote_chars") == len(lines[1]) and _chars(structure, 2, "blockquote_chars") == 0
     assert structure.tokens[0] == "top "
