@@ -111,6 +111,7 @@ cdef int _read_code_points(str text, vector[CodePoint]& points) except -1:
 
 
 @cython.final
+@cython.auto_pickle(False)
 cdef class TagTable:
     """What the walk needs to know of tag names and ARIA roles, read once from the dicts and
     sets of ``classifier.structure``: ``tag_flags`` / ``role_flags`` map a tag name / role to a
@@ -178,6 +179,7 @@ cdef class TagTable:
 
 
 @cython.final
+@cython.auto_pickle(False)
 cdef class DomWalk:
     """What the walk found. The arrays given to ``walk_dom`` hold it per line: characters under
     each flag (column 0 the mapped characters), and the line's element (-1 when no word of
