@@ -27,7 +27,21 @@ from classifier._numbering cimport Numbering
 
 
 cdef extern from *:
-    int __builtin_ctz(unsigned int value) nogil
+    """
+    /* The index of the lowest set bit of a non-zero value: GCC's and Clang's builtin, MSVC's
+       _BitScanForward, so that the extension builds with either compiler. */
+    #if defined(_MSC_VER) && !defined(__clang__)
+    #include <intrin.h>
+    static inline int boilerline_lowest_bit(unsigned int value) {
+        unsigned long index;
+        _BitScanForward(&index, value);
+        return (int)index;
+    }
+    #else
+    #define boilerline_lowest_bit(value) __builtin_ctz(value)
+    #endif
+    """
+    int boilerline_lowest_bit(unsigned int value) nogil
 
 
 cdef enum:
@@ -444,7 +458,7 @@ cdef void count_classes(Span line, const Masks* masks, int64_t[:, ::1] counts, P
     for i in range(line.length):
         classes = line.facts[i] & masks.classes
         while classes:
-            per_class[__builtin_ctz(classes)] += 1
+            per_class[boilerline_lowest_bit(classes)] += 1
             classes &= classes - 1
         if line.facts[i] & masks.spaced_word:
             per_class[n_classes] += not in_word
