@@ -276,7 +276,9 @@ def fill_feature_columns(block: np.ndarray, columns: Columns, names: list[str]) 
     values as -1 (``feature_matrix`` says why)."""
     for column_values, name in zip(block.T, names):
         column_values[:] = np.asarray(columns[name])
-    np.nan_to_num(block, nan=-1.0, copy=False)
+    np.copyto(block, -1.0, where=np.isnan(block))
+    if np.isinf(block).any():  # rare: what ``np.nan_to_num`` makes of them, in fewer passes
+        np.nan_to_num(block, copy=False)
 
 
 def labels_of(probabilities, threshold: float) -> list[str | None]:
