@@ -124,7 +124,7 @@ def write_html_jsonl(pages: list[dict], path: Path) -> None:
 # Runs a command and prints its wall seconds and the peak RSS (KB) of the largest process it
 # started: a wrapper of its own per run, so no earlier run's peak is counted.
 MEASURE_SCRIPT = """
-import subprocess, sys, time
+import subprocess, sys, threading, time
 import psutil
 
 def peak_kb(member):
@@ -137,32 +137,31 @@ def peak_kb(member):
 start = time.perf_counter()
 process = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE)
 watched, peak = psutil.Process(process.pid), 0
-while process.poll() is None:
+ended = []  # the time the run ended, taken by a thread blocked in waitpid
+waiter = threading.Thread(target=lambda: (process.wait(), ended.append(time.perf_counter())))
+waiter.start()
+while waiter.is_alive():
     try:
         tree = [watched, *watched.children(recursive=True)]
     except psutil.NoSuchProcess:
-        break
+        tree = []
     for member in tree:
         try:
             peak = max(peak, peak_kb(member))
         except psutil.NoSuchProcess:
             pass
-    try:  # wakes as the run ends: a sleep here rounded every time up to the next 250 ms
-        process.wait(timeout=0.25)
-    except subprocess.TimeoutExpired:
-        pass
-seconds = time.perf_counter() - start
+    waiter.join(0.25)
+seconds = ended[0] - start
 output = process.stdout.read()
-process.wait()
 sys.stderr.write(output.decode())
 print(process.returncode, seconds, peak)
 """
 # Every process of the run and its descendants (workers are forked by a fork server, a child
 # of the run that getrusage would not count) is read every 250 ms: its peak RSS (VmHWM) on
 # Linux, which holds between reads; polling the RSS itself every 50 ms took about 5% of the
-# 2-worker runs' time from the cores they use. The wall time is taken when the run ends, not
-# at the next read: until 2026-12-05 it was, so every time before then was rounded up to a
-# multiple of 250 ms (plus start-up), up to 7% of a 3.5 s run.
+# 2-worker runs' time from the cores they use. The wall time is taken when the run ends (by a
+# thread waiting for it), not at the next read: until 2026-12-05 it was, so every time before
+# then was rounded up to a multiple of 250 ms (plus start-up), up to 7% of a 3.5 s run.
 
 
 def timed(command: list[str], env: dict | None = None) -> tuple[float, float, str]:
