@@ -117,9 +117,6 @@ class LineWords:
     offsets: np.ndarray
     distinct: list[str]
 
-    def __len__(self) -> int:
-        return len(self.offsets) - 1
-
     def __getitem__(self, text: int) -> list[str]:
         return [self.distinct[k] for k in self.ids[self.offsets[text] : self.offsets[text + 1]].tolist()]
 
