@@ -286,11 +286,8 @@ cdef class DomWalk:
             if p >= 0:
                 self.name_text.push_back(32)
                 for i in range(self.name_start[p], self.name_end[p]):
-                    if <Py_ssize_t>self.name_text.size() - start >= self.name_chars:
-                        break
                     self.name_text.push_back(self.name_text[i])
-                if <Py_ssize_t>self.name_text.size() - start > self.name_chars:
-                    self.name_text.resize(start + self.name_chars)
+                self.name_text.resize(min(<Py_ssize_t>self.name_text.size(), start + self.name_chars))
             self.name_start[e], self.name_end[e] = start, self.name_text.size()
 
     cdef Py_ssize_t _find(self, CodePoint character, Py_ssize_t start, Py_ssize_t end=-1) noexcept:
@@ -320,31 +317,22 @@ cdef class DomWalk:
             i += 1
 
     cdef Py_ssize_t _find_end_tag(self, Py_ssize_t i, const string& name) noexcept:
-        """The position after the ``</name ... >`` that ends a raw-text element, or -1 (the
-        name compared lowercased: a non-ASCII code point never lowercases into these names)."""
-        cdef Py_ssize_t j = i, k, m = name.size(), n = self.html.size()
-        cdef bint same
+        """The position after the ``</name ... >`` that ends a raw-text element, or -1."""
+        cdef Py_ssize_t j = i, k
         while True:
             j = self._find_text(b"</", j)
             if j < 0:
                 return -1
-            same = j + 2 + m <= n
-            k = 0
-            while same and k < m:
-                same = _ascii_lowered(self.html[j + 2 + k]) == <CodePoint>name[k]
-                k += 1
-            if same:
+            if self._lowered_is(j + 2, j + 2 + <Py_ssize_t>name.size(), name):
                 k = self._find(62, j)
-                return n if k < 0 else k + 1
+                return <Py_ssize_t>self.html.size() if k < 0 else k + 1
             j += 2
 
-    cdef bint _ascii_lowered_equals(self, Py_ssize_t start, Py_ssize_t end, const char* ascii) noexcept:
-        cdef Py_ssize_t k = 0
-        while ascii[k] != 0:
-            if start + k >= end or _ascii_lowered(self.html[start + k]) != <CodePoint>ascii[k]:
-                return False
-            k += 1
-        return start + k == end
+    cdef bint _lowered_is(self, Py_ssize_t start, Py_ssize_t end, const string& name) noexcept:
+        """Whether ``html[start:end]`` lowercased is the ASCII ``name`` (compared in ASCII: no
+        non-ASCII code point lowercases into the names compared here)."""
+        cdef string lowered
+        return end <= <Py_ssize_t>self.html.size() and _ascii_lowered_key(self.html, start, end, lowered) and lowered == name
 
     cdef bint _hides(self, Py_ssize_t start, Py_ssize_t end) noexcept:
         """Whether the inline style ``html[start:end]`` hides the element: "display:none" or
@@ -599,7 +587,7 @@ cdef class DomWalk:
             flags = _last_flags(self.open_flags) | info.flags
             if attribute_end[ROLE] > attribute_start[ROLE]:
                 flags |= tags.role_flags_of(self.html, attribute_start[ROLE], attribute_end[ROLE], self.html_text)
-            if (has_attribute[HIDDEN] or self._ascii_lowered_equals(attribute_start[ARIA_HIDDEN], attribute_end[ARIA_HIDDEN], b"true")
+            if (has_attribute[HIDDEN] or self._lowered_is(attribute_start[ARIA_HIDDEN], attribute_end[ARIA_HIDDEN], b"true")
                     or self._hides(attribute_start[STYLE], attribute_end[STYLE])):
                 # Hidden by its attributes, yet rendered (the renderer does not read them).
                 flags |= <int64_t>1 << self.hidden_flag_bit
