@@ -28,8 +28,9 @@ cdef class NgramIndex:
     """The profiles' n-gram keys (``langdetect_batch._ngram_key``) -> their rows: an
     open-addressing table (linear probing, at most a quarter full, slots by a multiplicative
     hash): ``ngram_rows`` over the 1.8 million characters of bench/scale.py's pages (their
-    first 1,800 each) took 0.036 s with it and 0.077 s with ``std::unordered_map``. The keys are the profiles', fixed when the table is made, so no
-    text can lengthen its probe runs; a text's absent n-grams end at the first empty slot."""
+    first 1,800 each) took 0.036 s with it and 0.077 s with ``std::unordered_map``. The keys
+    are the profiles', fixed when the table is made, so no text can lengthen its probe runs;
+    a text's absent n-grams end at the first empty slot."""
 
     cdef vector[uint64_t] keys  # 0: an empty slot (no key is 0: a key's last character is + 1)
     cdef vector[int64_t] rows
