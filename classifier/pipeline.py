@@ -203,8 +203,8 @@ def counted_batches(items: Iterable[Page | UnrenderedPage], options: ClassifyOpt
     with PageSpool() as spool:
         if workers <= 1 or len(first) < 2:
             counts = merge_all(_keep_and_count(batch, spool) for batch in in_batches)
-            for number, block in enumerate(spool.blocks()):
-                yield finish(number, *classify_batch(unpack(block), options, counts))
+            for number, pages in enumerate(spool.batches()):
+                yield finish(number, *classify_batch(pages, options, counts))
             return
         with process_pool(workers, options) as pool, tempfile.TemporaryDirectory(prefix="boilerline-counts-") as folder:
             starting = _StartingWorkers(pool, workers)
@@ -221,9 +221,9 @@ def counted_batches(items: Iterable[Page | UnrenderedPage], options: ClassifyOpt
 
 
 def _keep_and_count(batch: Sequence[Page | UnrenderedPage], spool: PageSpool) -> SiteCounts:
-    block, counts = _count_in_worker(batch)
-    spool.write(block)
-    return counts
+    pages = [rendered(item) for item in batch]
+    spool.keep(pages)
+    return SiteCounts.of_pages(pages)
 
 
 def in_workers(

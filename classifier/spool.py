@@ -1,13 +1,18 @@
-"""Pages kept on disk between the two passes over one stream of input.
+"""Pages kept between the two passes over one stream of input.
 
 The first pass (site counts) reads every page; without a spool the second pass would read
 the input again, and for HTML reading is mostly rendering. The spool holds the pages as the
-first pass saw them (lines, link counts, structure, ids, notes) in blocks, each a batch of
-pages pickled and compressed (``pack``), in an unnamed temporary file, and gives the blocks
-back in order. A block is packed where its pages were rendered (a worker process) and sent
-to the process that classifies it as it is, so the reading process only copies bytes. It
-takes about the size of the rendered text, compressed, in the temporary folder (``$TMPDIR``);
-one file per input (``--output-dir``) needs no spool, as each shard is read again on its own.
+first pass saw them (lines, link counts, structure, ids, notes), batch by batch, and gives
+the batches back in order.
+
+Where both passes run in one process, the first batches are held as they are, in memory, up
+to ``HELD_BYTES``: packing and unpacking them would cost about a twentieth of the run. The
+rest, and every batch rendered by a worker process, is a block: a batch pickled and
+compressed (``pack``) in an unnamed temporary file. A block is packed where its pages were
+rendered and sent to the process that classifies it as it is, so the reading process only
+copies bytes. The file takes about the size of the rendered text, compressed, in the
+temporary folder (``$TMPDIR``); one file per input (``--output-dir``) needs no spool, as each
+shard is read again on its own.
 """
 
 from __future__ import annotations
@@ -27,6 +32,15 @@ from classifier.page import Page
 COMPRESSION_LEVEL = 1
 _LENGTH_BYTES = 8
 
+# Memory for batches held as they are (``PageSpool.keep``), in bytes as ``held_size`` counts
+# them: bench/scale.py's 200k-line corpus is held whole, a corpus of a million lines about a
+# quarter of it.
+HELD_BYTES = 128 * 2**20
+# What a held line costs beside its characters: its string's header, its place in the page's
+# lists and its structure. 300 pages of bench/scale.py's WARC, rendered, take 23.2 MB for
+# 58,072 lines of 3.45M characters (tracemalloc): 340 bytes a line and one a character.
+HELD_BYTES_PER_LINE = 340
+
 
 def pack(pages: Sequence[Page]) -> bytes:
     """Pages as one block of bytes (``unpack`` gives them back)."""
@@ -38,11 +52,20 @@ def unpack(block: bytes) -> list[Page]:
     return pickle.loads(zlib_ng.decompress(block))
 
 
-class PageSpool:
-    """Write blocks with ``write``, then read them back in order with ``blocks``."""
+def held_size(pages: Sequence[Page]) -> int:
+    """About the bytes of memory ``pages`` take (characters of non-ASCII lines take more)."""
+    return sum(HELD_BYTES_PER_LINE * len(page.lines) + sum(map(len, page.lines)) for page in pages)
 
-    def __init__(self) -> None:
+
+class PageSpool:
+    """Add batches with ``keep`` (pages) or ``write`` (packed blocks), then read them back in
+    order, as pages with ``batches`` or as blocks with ``blocks``."""
+
+    def __init__(self, held_bytes: int = HELD_BYTES) -> None:
         self._file: IO[bytes] | None = None  # made by the first write: a run that keeps nothing makes none
+        # Each batch in order: its pages when held, None when it is the file's next block.
+        self._batches: list[list[Page] | None] = []
+        self._held_bytes_left = held_bytes
 
     def __enter__(self) -> PageSpool:
         return self
@@ -51,16 +74,38 @@ class PageSpool:
         if self._file is not None:
             self._file.close()
 
+    def keep(self, pages: list[Page]) -> None:
+        """Add a batch: held as it is while the memory lasts, else packed and written."""
+        size = held_size(pages)
+        if size <= self._held_bytes_left:
+            self._held_bytes_left -= size
+            self._batches.append(pages)
+        else:
+            self.write(pack(pages))
+
     def write(self, block: bytes) -> None:
         if self._file is None:
             self._file = tempfile.TemporaryFile(prefix="boilerline-spool-")
         self._file.write(len(block).to_bytes(_LENGTH_BYTES, "little"))
         self._file.write(block)
+        self._batches.append(None)
+
+    def batches(self) -> Iterator[list[Page]]:
+        """The batches added, as pages, in order (from the start at each call)."""
+        for batch in self._in_order():
+            yield unpack(batch) if isinstance(batch, bytes) else batch
 
     def blocks(self) -> Iterator[bytes]:
-        """The blocks written, in the order they were written (from the start at each call)."""
-        if self._file is None:
-            return
-        self._file.seek(0)
-        while length_bytes := self._file.read(_LENGTH_BYTES):
-            yield self._file.read(int.from_bytes(length_bytes, "little"))
+        """The batches added, packed, in order (from the start at each call)."""
+        for batch in self._in_order():
+            yield batch if isinstance(batch, bytes) else pack(batch)
+
+    def _in_order(self) -> Iterator[list[Page] | bytes]:
+        if self._file is not None:
+            self._file.seek(0)
+        for held in self._batches:
+            if held is not None:
+                yield held
+            else:
+                length = int.from_bytes(self._file.read(_LENGTH_BYTES), "little")
+                yield self._file.read(length)

@@ -1,12 +1,12 @@
 """The page spool between the two passes over one stream."""
 
 from classifier.page import Page
-from classifier.spool import PageSpool, pack, unpack
+from classifier.spool import PageSpool, held_size, pack, unpack
 from classifier.text import without_surrogates
 
 
-def test_spool_gives_back_every_block_whole_and_in_order():
-    pages = [
+def example_pages() -> list[Page]:
+    return [
         Page(
             f"page-{i}", ["الرئيسية | أخبار", "", f"قال الوزير ١٢٣ إنّ الميزانية ستنمو\u200f {i}؟", without_surrogates("x\ud800y")],
             link_chars=[14, 0, 0, 0] if i % 2 else None, site="example.com", url=f"http://example.com/{i}",
@@ -14,6 +14,10 @@ def test_spool_gives_back_every_block_whole_and_in_order():
         )
         for i in range(21)
     ]
+
+
+def test_spool_gives_back_every_block_whole_and_in_order():
+    pages = example_pages()
     batches = [pages[:8], pages[8:16], pages[16:]]
     with PageSpool() as spool:
         for batch in batches:
@@ -25,3 +29,26 @@ def test_spool_gives_back_every_block_whole_and_in_order():
 def test_an_empty_spool_gives_no_blocks():
     with PageSpool() as spool:
         assert list(spool.blocks()) == []
+
+
+def test_kept_batches_are_held_until_the_memory_runs_out_then_written():
+    pages = example_pages()
+    batches = [pages[:8], pages[8:16], pages[16:]]
+    budget = held_size(batches[0]) + held_size(batches[2])  # the second does not fit after the first
+    with PageSpool(held_bytes=budget) as spool:
+        for batch in batches:
+            spool.keep(batch)
+        held = list(spool.batches())
+        assert held == batches
+        assert held[0] is batches[0] and held[2] is batches[2]  # as they were, not copies
+        assert held[1] is not batches[1]  # read back from the file
+        assert [unpack(block) for block in spool.blocks()] == batches
+
+
+def test_a_spool_of_written_and_kept_batches_gives_them_back_in_order():
+    pages = example_pages()
+    with PageSpool() as spool:
+        spool.write(pack(pages[:5]))
+        spool.keep(pages[5:10])
+        spool.write(pack(pages[10:]))
+        assert list(spool.batches()) == [pages[:5], pages[5:10], pages[10:]]
