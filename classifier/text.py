@@ -123,16 +123,14 @@ class LineWords:
     def shares_in(self, stoplist: frozenset[str], texts: np.ndarray) -> np.ndarray:
         """Per text of ``texts`` (indices), the share of its words in ``stoplist``, NaN for a
         text without words: ``sum(word in stoplist for word in words) / len(words)``, the same
-        float. Each distinct word of those texts is looked up once."""
+        float. Each distinct word is looked up once."""
         texts = np.asarray(texts, dtype=np.int64)
-        starts, counts = self.offsets[texts], self.offsets[texts + 1] - self.offsets[texts]
-        firsts = np.cumsum(counts) - counts  # where each text's words start among theirs
-        ids = self.ids[np.arange(int(counts.sum())) + np.repeat(starts - firsts, counts)]
-        words, word_of = np.unique(ids, return_inverse=True)
-        listed = np.fromiter((self.distinct[k] in stoplist for k in words.tolist()), dtype=np.float64, count=len(words))
-        hits = np.bincount(np.repeat(np.arange(len(texts)), counts), weights=listed[word_of], minlength=len(texts))
+        listed = np.fromiter((word in stoplist for word in self.distinct), dtype=bool, count=len(self.distinct))
+        hits_before = np.concatenate(([0], np.cumsum(listed[self.ids])))  # of the words before each
+        starts, ends = self.offsets[texts], self.offsets[texts + 1]
+        counts = ends - starts
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(counts > 0, hits / counts, np.nan)
+            return np.where(counts > 0, (hits_before[ends] - hits_before[starts]) / counts, np.nan)
 
 
 @dataclass(frozen=True)
