@@ -55,8 +55,8 @@ def detect_batch(texts: Sequence[str]) -> list[str | None]:
     rows, n_rows = _ngram_rows(_cleaned_all([texts[i] for i in candidates]), profiles)
     probs = _language_probabilities(rows, n_rows[n_rows > 0], profiles.probabilities)
     languages: list[str | None] = [None] * len(texts)
-    for i, language_probs in zip(np.array(candidates, dtype=np.int64)[n_rows > 0].tolist(), probs):
-        languages[i] = _most_probable(profiles.languages, language_probs)
+    for i, language in zip(np.array(candidates, dtype=np.int64)[n_rows > 0].tolist(), _most_probable(profiles.languages, probs)):
+        languages[i] = language
     return languages
 
 
@@ -224,14 +224,14 @@ def _language_probabilities(rows: np.ndarray, n_rows: np.ndarray, probabilities:
     return out
 
 
-def _most_probable(languages: tuple[str, ...], language_probs: np.ndarray) -> str:
-    """``Detector.detect``: the most probable language above ``PROB_THRESHOLD`` (the first in
-    profile order on a tie, as langdetect's stable sort gives), else ``"unknown"``."""
-    candidates = [(p, lang) for lang, p in zip(languages, language_probs.tolist()) if p > Detector.PROB_THRESHOLD]
-    if not candidates:
-        return Detector.UNKNOWN_LANG
-    best = max(p for p, _ in candidates)
-    return next(lang for p, lang in candidates if p == best)
+def _most_probable(languages: tuple[str, ...], probs: np.ndarray) -> list[str]:
+    """``Detector.detect`` of each row of ``probs``: the most probable language above
+    ``PROB_THRESHOLD`` (the first in profile order on a tie, as langdetect's stable sort gives,
+    and as ``argmax`` gives), else ``"unknown"``."""
+    above = probs > Detector.PROB_THRESHOLD
+    best = np.where(above, probs, -np.inf).argmax(axis=1)
+    names = np.array([*languages, Detector.UNKNOWN_LANG], dtype=object)
+    return names[np.where(above.any(axis=1), best, len(languages))].tolist()
 
 
 class _MersenneWords:

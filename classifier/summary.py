@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import countOf, itemgetter
 
 from classifier.formats.records import Predictions
 from classifier.labeled import InputError
@@ -38,7 +39,7 @@ class Summary:
     def add(self, page: Page, predictions: Predictions) -> None:
         self.pages += 1
         self.lines += len(page.lines)
-        self.content_lines += sum(label == CONTENT for label, _ in predictions)
+        self.content_lines += countOf(map(itemgetter(0), predictions), CONTENT)
         self.truncated += TRUNCATED in page.extra
 
     def merge(self, other: Summary) -> None:
