@@ -448,25 +448,35 @@ cdef bint has_copyright_sign(Span line) noexcept nogil:
 cdef void count_classes(Span line, const Masks* masks, int64_t[:, ::1] counts, Py_ssize_t column, Py_ssize_t n_classes) noexcept nogil:
     """Write the line's characters of each class to ``counts[class bit, column]``, and its
     spaced words (runs of characters of words of spaced scripts) to ``counts[n_classes,
-    column]``."""
+    column]``. Characters are counted by runs of the same classes (the letters of a word
+    mostly), each run's length added to its classes once."""
     cdef int64_t per_class[MAX_CLASSES + 1]
-    cdef Py_ssize_t i
-    cdef uint32_t classes
+    cdef Py_ssize_t i, run_length = 0
+    cdef uint32_t classes, run_classes = 0
     cdef bint in_word = False
     for i in range(n_classes + 1):
         per_class[i] = 0
     for i in range(line.length):
         classes = line.facts[i] & masks.classes
-        while classes:
-            per_class[boilerline_lowest_bit(classes)] += 1
-            classes &= classes - 1
+        if classes != run_classes:
+            add_run(per_class, run_classes, run_length)
+            run_classes, run_length = classes, 0
+        run_length += 1
         if line.facts[i] & masks.spaced_word:
             per_class[n_classes] += not in_word
             in_word = True
         else:
             in_word = False
+    add_run(per_class, run_classes, run_length)
     for i in range(n_classes + 1):
         counts[i, column] = per_class[i]
+
+
+cdef inline void add_run(int64_t* per_class, uint32_t classes, Py_ssize_t length) noexcept nogil:
+    """Count ``length`` more characters in each class of ``classes``."""
+    while classes:
+        per_class[boilerline_lowest_bit(classes)] += length
+        classes &= classes - 1
 
 
 # ----- keys and words ------------------------------------------------------------------------
