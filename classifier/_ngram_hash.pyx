@@ -204,7 +204,14 @@ cdef void _ngram_columns(
     word; ``column_offsets`` gets each word's first column (``words.size() + 1`` offsets)."""
     cdef string padded
     cdef vector[size_t] starts
-    cdef size_t w
+    cdef size_t w, n_points, most = 0
+    cdef int n
+    for w in range(words.size()):  # room for every n-gram, counting a byte as a code point
+        n_points = words.text_size(w) + 2
+        for n in range(min_n, max_n + 1):
+            most += n_points - n + 1 if n_points >= <size_t>n else 0
+    columns.reserve(most)
+    column_offsets.reserve(words.size() + 1)
     column_offsets.push_back(0)
     for w in range(words.size()):
         padded.assign(1, <char>SPACE)
