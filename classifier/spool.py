@@ -10,8 +10,8 @@ to ``HELD_BYTES``: packing and unpacking them would cost about a twentieth of th
 rest, and every batch rendered by a worker process, is a block: a batch pickled and
 compressed (``pack``) in an unnamed temporary file. A block is packed where its pages were
 rendered and sent to the process that classifies it as it is, so the reading process only
-copies bytes. The file takes about the size of the rendered text, compressed, in the
-temporary folder (``$TMPDIR``); one file per input (``--output-dir``) needs no spool, as each
+copies bytes. The file takes less than the size of the rendered text, in the temporary
+folder (``$TMPDIR``); one file per input (``--output-dir``) needs no spool, as each
 shard is read again on its own.
 """
 
@@ -35,7 +35,7 @@ _LENGTH_BYTES = 8
 
 # Memory for batches held as they are (``PageSpool.keep``), in bytes as ``held_size`` counts
 # them: bench/scale.py's 200k-line corpus is held whole, a corpus of a million lines about a
-# quarter of it.
+# third of it.
 HELD_BYTES = 128 * 2**20
 # What a held line costs beside its characters: its string's header, its place in the page's
 # lists and its structure. 300 pages of bench/scale.py's WARC, rendered, take 23.2 MB for
