@@ -221,9 +221,9 @@ def counted_batches(items: Iterable[Page | UnrenderedPage], options: ClassifyOpt
 
 
 def _keep_and_count(batch: Sequence[Page | UnrenderedPage], spool: PageSpool) -> SiteCounts:
-    pages = [rendered(item) for item in batch]
+    pages, counts = _rendered_and_counted(batch)
     spool.keep(pages)
-    return SiteCounts.of_pages(pages)
+    return counts
 
 
 def in_workers(
@@ -342,9 +342,15 @@ def _classify_in_worker(numbered: tuple[int, Sequence[Page | UnrenderedPage]], o
 
 
 def _count_in_worker(items: Sequence[Page | UnrenderedPage]) -> tuple[bytes, SiteCounts]:
-    """Pass one for a batch: its pages rendered and packed for the spool, and their site counts."""
+    """Pass one for a batch in a worker: its pages packed for the spool, and their site counts."""
+    pages, counts = _rendered_and_counted(items)
+    return pack(pages), counts
+
+
+def _rendered_and_counted(items: Sequence[Page | UnrenderedPage]) -> tuple[list[Page], SiteCounts]:
+    """Pass one for a batch: its pages rendered, and their site counts."""
     pages = [rendered(item) for item in items]
-    return pack(pages), SiteCounts.of_pages(pages)
+    return pages, SiteCounts.of_pages(pages)
 
 
 def _classify_block_in_worker(numbered: tuple[int, bytes], options: ClassifyOptions, counts_path: Path, finish: Finish):
