@@ -220,3 +220,17 @@ def test_first_cleaneval_pages_have_a_sane_content_share():
     labels = [label for page in pages for label in page.labels if label is not None]
     content_share = labels.count(CONTENT) / len(labels)
     assert 0.15 < content_share < 0.9
+
+
+def test_user_comments_after_dragnets_comments_marker_are_chrome(shared_data):
+    """dragnet's gold of page 39 holds its article, "!@#$%^&*() COMMENTS" and 572 lines of
+    user comments: chrome by LABELING.md, so the page's labels end with the article."""
+    [record] = [record for record in iter_records(shared_data / "dragnet.jsonl.gz") if record["id"] == "39"]
+    assert "!@#$%^&*() COMMENTS" in record["gold"]
+    page = label_record(record)
+    assert label_of(page, "Anna — July 18th, 2012, 4:09 pm") == CHROME
+    assert label_of(page, "Very well-timed article for me. Thanks! :)") == CHROME
+    assert label_of(page, "So, make sure that someone is you.") == CONTENT
+    with_comments = label_record({**record, "gold": record["gold"].replace("!@#$%^&*() COMMENTS", "")})
+    assert label_of(with_comments, "Very well-timed article for me. Thanks! :)") == CONTENT
+    assert page.labels.count(CONTENT) < with_comments.labels.count(CONTENT) / 3

@@ -16,6 +16,9 @@ sees at prediction time) and every non-blank line is labeled by what the record'
   which would relabel the large datasets too.
 - ``without`` snippets (must-exclude, trafilatura_eval and wcxb) make the lines they cover
   chrome in every dataset.
+- dragnet's golds hold a page's article, then, on 22 pages, a marker line ("!@#$%^&*()
+  COMMENTS", typed with small variations) and the page's user comments, which LABELING.md
+  calls chrome: the gold is read up to the marker (``article_gold``).
 
 Partial golds (``partial_snippets``, trafilatura_eval) say nothing about most lines. Their
 pages keep all lines, because features need the page around a line, but only the lines a
@@ -28,6 +31,7 @@ every non-blank line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -55,7 +59,8 @@ from training.snippets import excluded_lines, included_lines, split_snippets
 # Bump when a labeling rule changes: cached pages of an older version are then not reused.
 # 4: pages carry the structure of their lines (classifier/structure.py).
 # 5: images' alt texts are found in the DOM too (their lines had no structure).
-LABELER_VERSION = "5"
+# 6: dragnet's user comments, after its comments marker, are chrome (``article_gold``).
+LABELER_VERSION = "6"
 
 # Records sent to a worker at a time: large enough to amortise the hand-off, small enough to
 # keep two workers busy on the small datasets and memory flat on the large ones.
@@ -175,7 +180,7 @@ def _label_record(record: dict) -> Page | None:
         if not scored:
             return None
     else:
-        gold_tokens = tokenize(record.get("gold") or "")
+        gold_tokens = tokenize(article_gold(record.get("gold") or ""))
         if not gold_tokens:
             return None
         content = covered_lines(lines, gold_tokens)
@@ -190,6 +195,17 @@ def _label_record(record: dict) -> Page | None:
     if scored is not None:
         page.extra[SCORED] = [i for i in scored if not is_blank(lines[i])]
     return page
+
+
+# The line between the article and the user comments in dragnet's golds: punctuation, then
+# "COMMENTS" ("!@#$%^&*() COMMENTS", "@#$%^&*() COMMENTS", "!@#$%^&* COMMENTS", ...).
+COMMENTS_MARKER = re.compile(r"^[ \t]*[!@#$%^&*()][!@#$%^&*() ]{3,}COMMENTS[ \t]*$", re.MULTILINE)
+
+
+def article_gold(gold: str) -> str:
+    """``gold`` up to its comments marker (``COMMENTS_MARKER``), if it has one."""
+    marker = COMMENTS_MARKER.search(gold)
+    return gold if marker is None else gold[: marker.start()]
 
 
 def _annotated_content(lines: list[str], annotated_html: str) -> list[bool]:
