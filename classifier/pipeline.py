@@ -45,7 +45,7 @@ from classifier.labeled import InputError
 from classifier.limits import Limits
 from classifier.page import Page
 from classifier.site_counts import SiteCounts, merge_all
-from classifier.spool import HELD_BYTES, PageSpool, pack, unpack
+from classifier.spool import PageSpool, pack, unpack
 from classifier.summary import Summary
 from classifier.unrendered import UnrenderedPage, rendered
 
@@ -61,10 +61,6 @@ COUNTED_BATCH_PAGES = 64
 # Batches in flight per worker: enough to keep every worker busy while the main process
 # reads and writes, few enough that memory stays a few batches.
 BATCHES_IN_FLIGHT_PER_WORKER = 2
-# The same in the second pass over a stream with whole-input site counts, where a batch goes to
-# the worker that holds its pages (``_counted_in_workers``) and the next few batches may all be
-# held by one worker: more of them, so that the other is not left waiting.
-PASS_TWO_BATCHES_PER_WORKER = 4
 
 # Allocations between two runs of the cycle collector's youngest generation in a process
 # that classifies a stream (``collect_less_often``); Python's default is 700.
@@ -181,7 +177,8 @@ def classified_batches(
     workers: int = 1, site_counts: SiteCounts | None = None,
 ) -> Iterator:
     """``finish`` of every batch, in input order. With ``workers`` > 1 batches go to worker
-    processes; an input of one batch is classified here (starting workers takes seconds)."""
+    processes (``in_workers``); an input of one batch is classified here (starting workers
+    takes seconds)."""
     in_batches = batches(items, min(options.batch_pages, COUNTED_BATCH_PAGES))
     first = list(itertools.islice(in_batches, 2))
     numbered = enumerate(itertools.chain(first, in_batches))
@@ -189,121 +186,61 @@ def classified_batches(
         for number, batch in numbered:
             yield finish(number, *classify_batch(batch, options, site_counts))
         return
-    classify = partial(_classify_in_worker, options=options, finish=finish)
     with process_pool(workers, options, site_counts) as pool:
-        yield from _in_order(workers * BATCHES_IN_FLIGHT_PER_WORKER, (pool.submit(classify, batch) for batch in numbered))
+        for _, finished in in_workers(pool, workers, partial(_classify_in_worker, options=options, finish=finish), numbered):
+            yield finished
 
 
 def counted_batches(items: Iterable[Page | UnrenderedPage], options: ClassifyOptions, finish: Finish, *, workers: int = 1) -> Iterator:
     """``finish`` of every batch, in input order, with site repetition counted over the whole
-    stream: pass one renders each batch, counts its sites' lines and keeps its pages
-    (``classifier.spool``); pass two classifies the kept batches with the merged counts. With
-    ``workers`` > 1 both passes run in worker processes (``_counted_in_workers``), started as
-    soon as the input has two batches (an input of one batch is classified here)."""
+    stream: pass one renders each batch, counts its sites' lines and keeps it, packed, in a
+    spool (``classifier.spool``); pass two classifies the kept batches with the merged counts.
+    With ``workers`` > 1 both passes run in one pool of worker processes, started as soon as
+    the input has two batches (an input of one batch is classified here)."""
     in_batches = batches(items, min(options.batch_pages, COUNTED_BATCH_PAGES))
     first = list(itertools.islice(in_batches, 2))
     in_batches = itertools.chain(first, in_batches)
-    if workers > 1 and len(first) == 2:
-        yield from _counted_in_workers(in_batches, options, finish, workers)
-        return
     with PageSpool() as spool:
-        counts = merge_all(_keep_and_count(batch, spool) for batch in in_batches)
-        for number, pages in enumerate(spool.batches()):
-            yield finish(number, *classify_batch(pages, options, counts))
-
-
-def _counted_in_workers(in_batches: Iterable[list], options: ClassifyOptions, finish: Finish, workers: int) -> Iterator:
-    """``counted_batches`` in worker processes. A worker keeps the pages of the batches it
-    rendered and counted (at most ``HELD_BYTES / workers`` of them in memory), and classifies
-    them itself in pass two: they never travel back and forth. The batches this process
-    counts (while the workers start, and batches with nothing to render:
-    ``_StartingWorkers.counts_here``) are packed here at once, while the workers are busy
-    with pass one or not started, and sent in pass two to the worker with the least to do."""
-    with (
-        _HoldingWorkers(workers, options, HELD_BYTES // workers) as pool, PageSpool() as spool,
-        tempfile.TemporaryDirectory(prefix="boilerline-counts-") as folder,
-    ):
-        starting = _StartingWorkers(pool.executors)
-        holders: list[int | None] = []  # by batch number: the worker holding the batch, None for this process
-        parts = []
-        counting = (pool.count(batch, spool, here=starting.counts_here(batch)) for batch in in_batches)
-        for holder, part in _in_order(workers * BATCHES_IN_FLIGHT_PER_WORKER, counting):
-            holders.append(holder)
-            parts.append(part)
-        # The counts go to the workers once, as a file each loads on its first batch.
-        counts_path = Path(folder) / "site-counts.npz"
-        merge_all(parts).save(counts_path)
-        packed_here = spool.blocks()
-        tasks = (pool.classify(number, holder, packed_here, options, counts_path, finish) for number, holder in enumerate(holders))
-        yield from _in_order(workers * PASS_TWO_BATCHES_PER_WORKER, tasks)
-
-
-def _in_order(in_flight: int, futures: Iterable[Future]) -> Iterator:
-    """The results of ``futures`` in order, at most ``in_flight`` of them submitted ahead
-    (``futures`` submits each as it is drawn), so memory stays a few batches."""
-    waiting: deque = deque()
-    for future in futures:
-        waiting.append(future)
-        if len(waiting) >= in_flight:
-            yield waiting.popleft().result()
-    while waiting:
-        yield waiting.popleft().result()
-
-
-class _HoldingWorkers:
-    """Worker processes, each an executor of its own so that a batch's pass-two task goes to
-    the worker that holds its pages (``_counted_in_workers``)."""
-
-    def __init__(self, workers: int, options: ClassifyOptions, held_bytes: int) -> None:
-        context = start_fork_server(options)
-        self.executors = [
-            ProcessPoolExecutor(1, mp_context=context, initializer=_start_holding_worker, initargs=(held_bytes,))
-            for _ in range(workers)
-        ]
-        self._submitted: list[deque[Future]] = [deque() for _ in range(workers)]
-
-    def __enter__(self) -> _HoldingWorkers:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        for executor in self.executors:
-            executor.shutdown(wait=True, cancel_futures=exc_info[0] is not None)
-
-    def count(self, batch: Sequence[Page | UnrenderedPage], spool: PageSpool, here: bool) -> Future:
-        """Pass one of ``batch``: (the worker that holds it or None, its site counts). Done
-        ``here``, its pages are packed into ``spool``; else in the worker with the least to do."""
-        if here:
-            pages, counts = _rendered_and_counted(batch)
-            spool.write(pack(pages))
-            return _done((None, counts))
-        worker = self._least_busy()
-        return self._submit(worker, _count_and_hold, batch, worker)
-
-    def classify(
-        self, number: int, holder: int | None, packed_here: Iterator[bytes], options: ClassifyOptions, counts_path: Path, finish: Finish,
-    ) -> Future:
-        """Pass two of batch ``number``: in its ``holder``, or, packed here (the next of
-        ``packed_here``), sent to the worker with the least to do."""
-        if holder is None:
-            return self._submit(self._least_busy(), _classify_packed, number, next(packed_here), options, counts_path, finish)
-        return self._submit(holder, _classify_held, number, options, counts_path, finish)
-
-    def _submit(self, worker: int, function: Callable, *args) -> Future:
-        future = self.executors[worker].submit(function, *args)
-        self._submitted[worker].append(future)
-        return future
-
-    def _least_busy(self) -> int:
-        for submitted in self._submitted:
-            while submitted and submitted[0].done():
-                submitted.popleft()
-        return min(range(len(self.executors)), key=lambda worker: len(self._submitted[worker]))
+        if workers <= 1 or len(first) < 2:
+            counts = merge_all(_keep_and_count(batch, spool) for batch in in_batches)
+            for number, pages in enumerate(spool.batches()):
+                yield finish(number, *classify_batch(pages, options, counts))
+            return
+        with process_pool(workers, options) as pool, tempfile.TemporaryDirectory(prefix="boilerline-counts-") as folder:
+            starting = _StartingWorkers(pool, workers)
+            parts = []
+            for _, (block, part) in in_workers(pool, workers, _count_in_worker, in_batches, here=starting.counts_here):
+                spool.write(block)
+                parts.append(part)
+            # The counts go to the workers once, as a file each loads on its first batch.
+            counts_path = Path(folder) / "site-counts.npz"
+            merge_all(parts).save(counts_path)
+            classify = partial(_classify_block_in_worker, options=options, counts_path=counts_path, finish=finish)
+            for _, finished in in_workers(pool, workers, classify, enumerate(spool.blocks())):
+                yield finished
 
 
 def _keep_and_count(batch: Sequence[Page | UnrenderedPage], spool: PageSpool) -> SiteCounts:
     pages, counts = _rendered_and_counted(batch)
     spool.keep(pages)
     return counts
+
+
+def in_workers(
+    pool: ProcessPoolExecutor, workers: int, function: Callable, in_batches: Iterable, here: Callable[[object], bool] | None = None,
+) -> Iterator[tuple[object, object]]:
+    """(batch, ``function(batch)``) for every batch, in order, computed in ``pool``: at most
+    BATCHES_IN_FLIGHT_PER_WORKER per worker at a time, so memory stays a few batches. A batch
+    for which ``here(batch)`` is true is computed in this process instead."""
+    in_flight: deque = deque()
+    for batch in in_batches:
+        in_flight.append((batch, _done(function(batch)) if here is not None and here(batch) else pool.submit(function, batch)))
+        if len(in_flight) >= workers * BATCHES_IN_FLIGHT_PER_WORKER:
+            batch, future = in_flight.popleft()
+            yield batch, future.result()
+    while in_flight:
+        batch, future = in_flight.popleft()
+        yield batch, future.result()
 
 
 def _done(result: object) -> Future:
@@ -314,23 +251,23 @@ def _done(result: object) -> Future:
 
 def _all_rendered(batch: Sequence[Page | UnrenderedPage]) -> bool:
     """Whether a batch's pass one is cheap enough to do in this process: nothing to render,
-    only its lines to count (about 1 µs a line), so sending it to a worker would cost about as
-    much as the counting."""
+    only its lines to count and pack (about 1 µs a line), so sending it to a worker would
+    cost about as much as the counting."""
     return not any(isinstance(item, UnrenderedPage) for item in batch)
 
 
 class _StartingWorkers:
-    """Workers, started by a thread of this process: a worker is forked once the fork server
-    has loaded the model, about half a second after the command starts, and until then a
-    submit waits. Meanwhile this process can do pass one's first batches itself."""
+    """A pool's workers, started by a thread of this process: a worker is forked once the fork
+    server has loaded the model, about half a second after the command starts, and until
+    then a submit waits. Meanwhile this process can do pass one's first batches itself."""
 
-    def __init__(self, executors: Sequence[ProcessPoolExecutor]) -> None:
+    def __init__(self, pool: ProcessPoolExecutor, workers: int) -> None:
         self._started = threading.Event()
-        threading.Thread(target=self._start, args=(executors,), daemon=True).start()
+        threading.Thread(target=self._start, args=(pool, workers), daemon=True).start()
 
-    def _start(self, executors: Sequence[ProcessPoolExecutor]) -> None:
+    def _start(self, pool: ProcessPoolExecutor, workers: int) -> None:
         try:
-            for future in [executor.submit(_started_worker) for executor in executors]:
+            for future in [pool.submit(_started_worker) for _ in range(workers)]:
                 future.result()
         except Exception:  # noqa: BLE001 - a broken or closed pool fails this process's own next submit
             pass
@@ -404,41 +341,21 @@ def _classify_in_worker(numbered: tuple[int, Sequence[Page | UnrenderedPage]], o
     return finish(number, *classify_batch(items, options, _worker_site_counts))
 
 
+def _count_in_worker(items: Sequence[Page | UnrenderedPage]) -> tuple[bytes, SiteCounts]:
+    """Pass one for a batch in a worker: its pages packed for the spool, and their site counts."""
+    pages, counts = _rendered_and_counted(items)
+    return pack(pages), counts
+
+
 def _rendered_and_counted(items: Sequence[Page | UnrenderedPage]) -> tuple[list[Page], SiteCounts]:
     """Pass one for a batch: its pages rendered, and their site counts."""
     pages = [rendered(item) for item in items]
     return pages, SiteCounts.of_pages(pages)
 
 
-# A holding worker's pages (``_counted_in_workers``): the batches it counted, in order, and
-# those it has still to classify.
-_worker_spool: PageSpool | None = None
-_worker_batches: Iterator[list[Page]] | None = None
-
-
-def _start_holding_worker(held_bytes: int) -> None:
-    global _worker_spool
-    _worker_spool = PageSpool(held_bytes)
-    _start_worker(None)
-
-
-def _count_and_hold(items: Sequence[Page | UnrenderedPage], worker: int) -> tuple[int, SiteCounts]:
-    """Pass one for a batch in a holding worker (number ``worker``): its pages kept here for
-    pass two, and their site counts."""
-    return worker, _keep_and_count(items, _worker_spool)
-
-
-def _classify_held(number: int, options: ClassifyOptions, counts_path: Path, finish: Finish):
-    """Pass two for the next batch this worker holds, which is batch ``number`` of the stream:
-    pass two asks each worker for its batches in the order pass one gave them."""
-    global _worker_batches
-    if _worker_batches is None:
-        _worker_batches = _worker_spool.batches()
-    return finish(number, *classify_batch(next(_worker_batches), options, loaded_site_counts(counts_path)))
-
-
-def _classify_packed(number: int, block: bytes, options: ClassifyOptions, counts_path: Path, finish: Finish):
-    """Pass two for batch ``number``, packed by the process that counted it."""
+def _classify_block_in_worker(numbered: tuple[int, bytes], options: ClassifyOptions, counts_path: Path, finish: Finish):
+    """Pass two for a spooled batch; the counts are read from their file once per worker."""
+    number, block = numbered
     return finish(number, *classify_batch(unpack(block), options, loaded_site_counts(counts_path)))
 
 

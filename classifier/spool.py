@@ -5,16 +5,14 @@ the input again, and for HTML reading is mostly rendering. The spool holds the p
 first pass saw them (lines, link counts, structure, ids, notes), batch by batch, and gives
 the batches back in order.
 
-Where a process classifies the batches it counted (the command's process alone, or each
-worker process, which keeps the batches it rendered: ``classifier.pipeline``), they are
-held as they are, in memory, up to the spool's budget (``HELD_BYTES`` for one process):
-packing and unpacking them would cost about a twentieth of the run. The rest, and the
-batches the command's process counts for workers to classify, are blocks: a batch pickled
-and compressed (``pack``) in an unnamed temporary file. Such a block is packed as soon as
-its batch is counted, while the workers start or render, and sent to the worker that
-classifies it as it is. The file takes less than the size of the rendered text, in the
-temporary folder (``$TMPDIR``); one file per input (``--output-dir``) needs no spool, as
-each shard is read again on its own.
+Where both passes run in one process, the first batches are held as they are, in memory, up
+to ``HELD_BYTES``: packing and unpacking them would cost about a twentieth of the run. The
+rest, and every batch rendered by a worker process, is a block: a batch pickled and
+compressed (``pack``) in an unnamed temporary file. A block is packed where its pages were
+rendered and sent to the process that classifies it as it is, so the reading process only
+copies bytes. The file takes less than the size of the rendered text, in the temporary
+folder (``$TMPDIR``); one file per input (``--output-dir``) needs no spool, as each
+shard is read again on its own.
 """
 
 from __future__ import annotations

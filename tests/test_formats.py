@@ -250,37 +250,6 @@ def test_warc_html_rendered_in_two_workers_gives_the_output_of_one_process(share
     assert sum("truncated" in record for record in written) > 0
 
 
-@pytest.mark.parametrize("worker_memory", ["held", "spooled"])
-def test_warc_batches_kept_by_the_workers_that_rendered_them_give_the_output_of_one_process(shared_data, tmp_path, monkeypatch, worker_memory):
-    """With workers, a batch of WARC responses is rendered and counted by a worker, which keeps
-    its pages and classifies them in pass two (issue 15): held in the worker's memory, or
-    packed into its own spool file once its share of ``HELD_BYTES`` is used up. Here every
-    such batch goes to a worker (the command's process does none while they start)."""
-    from typer.testing import CliRunner
-
-    import classifier.pipeline
-    from classifier.cli import app
-
-    with gzip.open(shared_data / "arabic.jsonl.gz", "rt", encoding="utf-8") as handle:
-        html_pages = [record["html"] for record in map(json.loads, handle) if record.get("html")][:30]
-    records = [
-        response(number, f"https://site{number % 4}.example/{number}", html.encode("utf-8"), "text/html")
-        for number, html in enumerate(html_pages)
-    ]
-    path = tmp_path / "arabic.warc.gz"
-    path.write_bytes(per_record_gzip(records))
-    args = ["predict", str(path), "--batch-pages", "4", "--no-progress"]
-    alone = CliRunner().invoke(app, [*args, "--workers", "1"])
-    assert alone.exit_code == 0, alone.output
-    monkeypatch.setattr(classifier.pipeline._StartingWorkers, "counts_here", lambda self, batch: False)
-    if worker_memory == "spooled":
-        monkeypatch.setattr(classifier.pipeline, "HELD_BYTES", 2)  # a byte each: every batch goes to the file
-    shared = CliRunner().invoke(app, [*args, "--workers", "2"])
-    assert shared.exit_code == 0, shared.output
-    assert shared.stdout == alone.stdout
-    assert len(shared.stdout.splitlines()) == len(html_pages)
-
-
 # ----- Parquet in ----------------------------------------------------------------------------
 
 def write_parquet(path: Path, columns: dict) -> None:
