@@ -11,7 +11,9 @@ structure) and text mode; line F1 also over the pages of ordinary size (see
 - ``no-structure``: pages keep their link counts but lose their structure (the element
   features, their neighbours and the class/id names model), i.e. HTML mode before it read
   the structure;
-- ``no-main-run``: the main-run columns (classifier/main_run.py) left empty.
+- ``no-main-run``: the main-run columns (classifier/main_run.py) left empty;
+- ``no-prose-region``: the prose-region columns (``structure_features.PROSE_REGION_COLUMNS``:
+  where a line stands to the element that holds most of the page's prose) left empty.
 
 Costs are wall µs per line of the group's own work on the same pages: for structure, the
 DOM walk (html.render_html minus Resiliparse's rendering, on raw HTML of the datasets) plus
@@ -35,7 +37,7 @@ from classifier.page import Page
 from classifier.persistence import ModelError
 from classifier.predictor import Predictor
 from classifier.structure import line_structure
-from classifier.structure_features import NAMES_COLUMN, add_structure_features
+from classifier.structure_features import NAMES_COLUMN, PROSE_REGION_COLUMNS, add_structure_features
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 from training.datasets import iter_records, resolve_data_dir
@@ -66,6 +68,12 @@ def blank_main_run(columns) -> None:
         columns[column] = np.full(len(columns["page_no"]), np.nan)
 
 
+def structure_without_prose_region(columns, pages: Sequence[Page]) -> None:
+    add_structure_features(columns, pages)
+    for column in PROSE_REGION_COLUMNS:
+        columns[column] = np.full(len(columns["page_no"]), np.nan)
+
+
 def cv_scores(pages: list[Page], folds: int, seed: int) -> dict[str, dict]:
     """HTML- and text-mode scores (c4-rule as a baseline only to get both modes), each with
     ``ordinary_pages``: the scores over pages of at most ``ORDINARY_PAGE_LINES`` lines."""
@@ -89,6 +97,12 @@ def run_variant(name: str, pages: list[Page], folds: int, seed: int) -> dict[str
             return cv_scores(pages, folds, seed)
         finally:
             features.add_main_run_features = add_main_run_features
+    if name == "no-prose-region":
+        features.add_structure_features = structure_without_prose_region
+        try:
+            return cv_scores(pages, folds, seed)
+        finally:
+            features.add_structure_features = add_structure_features
     return cv_scores(pages, folds, seed)
 
 
@@ -135,7 +149,7 @@ def main() -> None:
     parser.add_argument("--sites", type=int, default=900, help="sites sampled from the non-arabic datasets")
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--variants", nargs="*", default=["all", "no-structure", "no-main-run"], help="none: the costs only")
+    parser.add_argument("--variants", nargs="*", default=["all", "no-structure", "no-main-run", "no-prose-region"], help="none: the costs only")
     parser.add_argument("--cost-pages", type=int, default=300, help="raw HTML pages to time the walk on (0: do not time it)")
     args = parser.parse_args()
 

@@ -693,3 +693,24 @@ cdef _int32_array(const vector[int32_t]& values):
     for i in range(<Py_ssize_t>values.size()):
         view[i] = values[i]
     return array
+
+
+def subtree_totals(const int32_t[::1] parent not None, double[::1] totals not None, int32_t[::1] ends not None):
+    """Sum ``totals`` (one value per element, in document order) over each element's subtree,
+    in place, and set ``ends[e]`` to the last element of ``e``'s subtree: the subtree of ``e``
+    is the elements ``e`` to ``ends[e]``. Elements are numbered as they open, so a parent
+    comes before its children (checked: ``-1 <= parent[e] < e``)."""
+    cdef Py_ssize_t n = parent.shape[0], e
+    cdef int32_t p
+    if totals.shape[0] != n or ends.shape[0] != n:
+        raise ValueError("parent, totals and ends need one value per element")
+    for e in range(n):
+        if not -1 <= parent[e] < e:
+            raise ValueError(f"element {e} has parent {parent[e]}: parents must come first")
+        ends[e] = <int32_t>e
+    for e in range(n - 1, -1, -1):
+        p = parent[e]
+        if p >= 0:
+            totals[p] += totals[e]
+            if ends[e] > ends[p]:
+                ends[p] = ends[e]

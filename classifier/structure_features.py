@@ -13,14 +13,18 @@ import numpy as np
 
 from classifier.page import Page
 from classifier.runs import Runs
-from classifier.structure import ELEMENT_FIELDS, FIELDS, FLAGS
+from classifier.structure import ELEMENT_FIELDS, FIELDS, FLAGS, REGION_FIELDS
 
 # ``link`` is the link share, which has its own column (``link_char_share``).
 FLAG_SHARE_COLUMNS = tuple(f"in_{flag}_share" for flag in FLAGS if flag != "link")
+# Whether the line is inside the page's prose region or after it, the region's share of the
+# page's text, and the share of the page's prose around the line (``structure.REGION_FIELDS``).
+PROSE_REGION_COLUMNS = ("in_prose_region", "after_prose_region", "prose_region_text_share", "outer_prose_share")
 STRUCTURE_COLUMNS = (
     "has_structure", "mapped_share", *FLAG_SHARE_COLUMNS,
     "element_tag", "block_tag", "element_depth", "element_rel_depth",
     "dom_block_log_chars", "dom_block_link_density", "dom_outer_log_chars", "dom_outer_link_density",
+    *PROSE_REGION_COLUMNS,
 )
 # Neighbour columns: a menu item between menu items, a paragraph between paragraphs.
 STRUCTURE_CONTEXT_COLUMNS = ("dom_block_link_density", "in_list_item_share", "in_paragraph_share", "element_tag")
@@ -66,4 +70,9 @@ def add_structure_features(columns, pages: Sequence[Page]) -> None:
         columns["dom_block_link_density"] = element["block_link_chars"] / np.clip(element["block_text_chars"], 1, None)
         columns["dom_outer_log_chars"] = np.log1p(element["outer_text_chars"])
         columns["dom_outer_link_density"] = element["outer_link_chars"] / np.clip(element["outer_text_chars"], 1, None)
+        region = {name: np.where(values[:, _COLUMN[name]] >= 0, values[:, _COLUMN[name]], np.nan) for name in REGION_FIELDS}
+        columns["in_prose_region"] = np.where(np.isnan(region["prose_region_side"]), np.nan, region["prose_region_side"] == 1)
+        columns["after_prose_region"] = np.where(np.isnan(region["prose_region_side"]), np.nan, region["prose_region_side"] == 2)
+        columns["prose_region_text_share"] = region["prose_region_text_permille"] / 1000
+        columns["outer_prose_share"] = region["outer_prose_permille"] / 1000
     columns[NAMES_COLUMN] = names

@@ -11,6 +11,7 @@ from classifier.features import featurize
 from classifier.html import render_html
 from classifier.labeled import Location, labeled_record, page_from_labeled_record
 from classifier.page import Page
+from classifier._html_walk import subtree_totals
 from classifier.structure import FIELDS, NAME_CHARS, LineStructure, line_structure
 
 PAGE = """<html><body>
@@ -132,3 +133,35 @@ def test_class_and_id_text_runs_from_the_line_outwards_and_is_cut():
     structure = line_structure(body, ["Deep text"])
     token = structure.tokens[0]
     assert token.startswith(" deepest level9999") and len(token) == NAME_CHARS
+
+
+def test_the_prose_region_holds_the_article_not_the_menus_or_the_related_links(shared_data):
+    # newspaper3k's about.com page: a menu of 80 topics, the article, then "Related Articles",
+    # teaser lists and the footer, all in one page wrapper.
+    with gzip.open(shared_data / "newspaper3k_fixtures.jsonl.gz", "rt", encoding="utf-8") as handle:
+        record = json.loads(next(itertools.islice(handle, 3, None)))
+    rows = _by_line(record["html"])
+    paragraph = next(row for text, row in rows.items() if text.startswith("Genetic testing involves"))
+    assert paragraph["in_prose_region"] == 1 and paragraph["after_prose_region"] == 0
+    assert paragraph["outer_prose_share"] > 0.9
+    menu_item = rows["• Southern Food"]
+    assert menu_item["in_prose_region"] == 0 and menu_item["after_prose_region"] == 0
+    assert menu_item["outer_prose_share"] == 0
+    related = rows["Related Articles"]
+    assert related["in_prose_region"] == 0 and related["after_prose_region"] == 1
+    # A page-level figure: every line has the same.
+    assert 0.3 < paragraph["prose_region_text_share"] == menu_item["prose_region_text_share"] < 1
+
+
+def test_a_page_without_prose_has_no_prose_region():
+    rows = _by_line("<html><body><nav><ul><li><a href='/'>Home</a></li><li>World</li></ul></nav></body></html>")
+    assert all(np.isnan(row[column]) for row in rows.values()
+               for column in ("in_prose_region", "after_prose_region", "prose_region_text_share", "outer_prose_share"))
+
+
+def test_subtree_totals_refuses_a_child_before_its_parent():
+    with pytest.raises(ValueError, match="parents must come first"):
+        subtree_totals(np.array([-1, 2, 0], dtype=np.int32), np.zeros(3), np.zeros(3, dtype=np.int32))
+    totals, ends = np.array([1.0, 2.0, 4.0, 8.0]), np.zeros(4, dtype=np.int32)
+    subtree_totals(np.array([-1, 0, 1, 0], dtype=np.int32), totals, ends)
+    assert totals.tolist() == [15.0, 6.0, 4.0, 8.0] and ends.tolist() == [3, 2, 2, 3]

@@ -60,7 +60,8 @@ from training.snippets import excluded_lines, included_lines, split_snippets
 # 4: pages carry the structure of their lines (classifier/structure.py).
 # 5: images' alt texts are found in the DOM too (their lines had no structure).
 # 6: dragnet's user comments, after its comments marker, are chrome (``article_gold``).
-LABELER_VERSION = "6"
+# 7: lines carry where they stand to the page's prose region (``structure.REGION_FIELDS``).
+LABELER_VERSION = "7"
 
 # Records sent to a worker at a time: large enough to amortise the hand-off, small enough to
 # keep two workers busy on the small datasets and memory flat on the large ones.
