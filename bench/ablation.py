@@ -28,6 +28,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 
@@ -74,6 +75,14 @@ def structure_without_prose_region(columns, pages: Sequence[Page]) -> None:
         columns[column] = np.full(len(columns["page_no"]), np.nan)
 
 
+# Variants that leave a group's columns empty: the featurizer's step that adds them, replaced
+# for the variant's run.
+REPLACED_STEPS = {
+    "no-main-run": ("add_main_run_features", blank_main_run),
+    "no-prose-region": ("add_structure_features", structure_without_prose_region),
+}
+
+
 def cv_scores(pages: list[Page], folds: int, seed: int) -> dict[str, dict]:
     """HTML- and text-mode scores (c4-rule as a baseline only to get both modes), each with
     ``ordinary_pages``: the scores over pages of at most ``ORDINARY_PAGE_LINES`` lines."""
@@ -91,18 +100,9 @@ def cv_scores(pages: list[Page], folds: int, seed: int) -> dict[str, dict]:
 def run_variant(name: str, pages: list[Page], folds: int, seed: int) -> dict[str, dict]:
     if name == "no-structure":
         return cv_scores([without_structure(page) for page in pages], folds, seed)
-    if name == "no-main-run":
-        features.add_main_run_features = blank_main_run
-        try:
+    if name in REPLACED_STEPS:
+        with mock.patch.object(features, *REPLACED_STEPS[name]):
             return cv_scores(pages, folds, seed)
-        finally:
-            features.add_main_run_features = add_main_run_features
-    if name == "no-prose-region":
-        features.add_structure_features = structure_without_prose_region
-        try:
-            return cv_scores(pages, folds, seed)
-        finally:
-            features.add_structure_features = add_structure_features
     return cv_scores(pages, folds, seed)
 
 

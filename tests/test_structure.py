@@ -7,12 +7,13 @@ import json
 import numpy as np
 import pytest
 
+from classifier._html_walk import subtree_totals
 from classifier.features import featurize
 from classifier.html import render_html
 from classifier.labeled import Location, labeled_record, page_from_labeled_record
 from classifier.page import Page
-from classifier._html_walk import subtree_totals
 from classifier.structure import FIELDS, NAME_CHARS, LineStructure, line_structure
+from classifier.structure_features import PROSE_REGION_COLUMNS
 
 PAGE = """<html><body>
 <header class="site-header"><nav role="navigation"><ul>
@@ -155,8 +156,7 @@ def test_the_prose_region_holds_the_article_not_the_menus_or_the_related_links(s
 
 def test_a_page_without_prose_has_no_prose_region():
     rows = _by_line("<html><body><nav><ul><li><a href='/'>Home</a></li><li>World</li></ul></nav></body></html>")
-    assert all(np.isnan(row[column]) for row in rows.values()
-               for column in ("in_prose_region", "after_prose_region", "prose_region_text_share", "outer_prose_share"))
+    assert all(np.isnan(row[column]) for row in rows.values() for column in PROSE_REGION_COLUMNS)
 
 
 def test_subtree_totals_refuses_a_child_before_its_parent():
