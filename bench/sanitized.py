@@ -17,8 +17,8 @@ ASan runtime, and they run none of the kernels): the report's two, by name, and 
 tests/test_serve_browser.py. The shared data is found as the tests find it (``$BOILERLINE_DATA``,
 else ``../shared/data`` beside this project).
 
-Needs gcc and the project's development packages (``pip install -e '.[dev]'``); atheris for
-``fuzz``. The sanitized build runs several times slower than the normal one.
+Needs gcc and the development extra (``pip install -e '.[dev]'``: the test packages, the build
+requirements and atheris). The sanitized build runs several times slower than the normal one.
 """
 
 from __future__ import annotations
