@@ -1,6 +1,7 @@
 """Baselines (training.baselines) on real pages, and `boilerline evaluate --baselines`."""
 
 import json
+import re
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -224,6 +225,8 @@ def test_evaluate_with_baselines_json(tiny_model, labeled_with_html):
     for figures in systems.values():
         assert {"line", "char", "page_token_f1_mean", "by_dataset", "by_lang", "by_kind"} <= set(figures)
         assert figures["pages_per_s"] > 0 and figures["lines_per_s"] > 0
+    # A calibration only where there are probabilities: the model's runs, not the extractors'.
+    assert [name for name, figures in systems.items() if "calibration" in figures] == ["boilerline-html", "boilerline-text"]
 
 
 def test_evaluate_with_baselines_table(tiny_model, labeled_with_html):
@@ -234,7 +237,29 @@ def test_evaluate_with_baselines_table(tiny_model, labeled_with_html):
     rows = result.stdout.split("# systems on the same pages")[1].splitlines()
     assert [row.split()[0] for row in rows[2:5]] == ["boilerline-text", "c4-rule", "justext"]
     assert "justext: scored on 1 of 2 pages (the others have no HTML)" in result.stdout
+    assert "boilerline-text: expected calibration error of p(content) " in result.stdout
     assert "# line F1 by dataset" in result.stdout
+
+
+def test_the_benchmarks_page_has_every_system_and_the_models_calibration(tiny_model, labeled_with_html, tmp_path):
+    page = tmp_path / "benchmarks.md"
+    result = runner.invoke(
+        app, ["evaluate", "--data", str(labeled_with_html), "--model", str(tiny_model), "--baselines", "c4-rule", "--markdown", str(page)]
+    )
+    assert result.exit_code == 0, result.output
+    text = page.read_text(encoding="utf-8")
+    assert [row.split(" | ")[0] for row in text.splitlines() if row.startswith("| boilerline-") or row.startswith("| c4-rule")][:3] == [
+        "| boilerline-html", "| boilerline-text", "| c4-rule"
+    ]
+    calibration = text.split("## Calibration of p(content)")[1]
+    assert "Expected calibration error: boilerline-html 0." in calibration and "c4-rule" not in calibration
+    bins = [row.split(" | ") for row in calibration.splitlines() if re.match(r"\| \d\.\d-\d\.\d \|", row)]
+    # Each mode's lines over the bins add up to the scored lines of the two pages.
+    html_lines = sum(int(cells[1].replace(",", "")) for cells in bins)
+    text_lines = sum(int(cells[4].replace(",", "")) for cells in bins)
+    assert bins and html_lines == text_lines == json.loads(
+        runner.invoke(app, ["evaluate", "--data", str(labeled_with_html), "--model", str(tiny_model), "--json"]).stdout
+    )["lines"]
 
 
 def test_a_missing_baseline_package_is_one_line_naming_the_extra(monkeypatch, labeled_with_html):

@@ -114,6 +114,9 @@ def test_evaluate_json_has_the_documented_keys(tiny_model):
     assert scores["pages"] == 2
     assert scores["lines"] == sum(label is not None for page in read_labeled_pages(GOLD) for label in page.labels)
     assert set(scores["line"]) == {"p", "r", "f1"}
+    # p(content)'s calibration over the same scored lines
+    assert sum(bin["lines"] for bin in scores["calibration"]["bins"]) == scores["lines"]
+    assert 0 <= scores["calibration"]["expected_error"] <= 1
 
 
 def test_evaluate_cv_needs_enough_sites():

@@ -173,6 +173,10 @@ def test_report_without_baselines_has_the_model_row(tiny_model, tmp_path):
     assert result.exit_code == 0, result.output
     text = (tmp_path / REPORT_FILE).read_text(encoding="utf-8")
     assert re.findall(r"<tr data-system='([^']+)'>", text) == ["boilerline-text"]
+    # The model's calibration: one table, a row per non-empty bin of p(content), lines summed.
+    [table] = re.findall(r"<table class='calibration'>.*?</table>", text, re.S)
+    lines = [int(count.replace(",", "")) for count in re.findall(r"<tr><td>[^<]*</td><td>([\d,]+)</td>", table)]
+    assert lines and sum(lines) == sum(label is not None for page in read_labeled_pages(GOLD) for label in page.labels)
 
 
 def test_report_without_matplotlib_is_one_line_naming_the_extra(monkeypatch, tmp_path):

@@ -39,8 +39,32 @@ def benchmarks_markdown(scores: dict, source: Provenance) -> str:
             "## Line F1 by kind of page\n\nMixed-script pages by the scripts of their content and chrome.\n\n"
             + group_table(systems, "by_kind", "kind"),
             "## Where a baseline beats the model\n\n" + _losses(systems),
+            *_calibration(systems),
         ]
     ) + "\n"
+
+
+def _calibration(systems: dict) -> list[str]:
+    """The model's calibration in each input mode: per bin of p(content) (a row), each mode's
+    lines, mean p and share of content lines (``training.metrics.calibration``)."""
+    models = [name for name, figures in systems.items() if "calibration" in figures]
+    if not models:
+        return []
+    bins = {name: {(bin["p_from"], bin["p_to"]): bin for bin in systems[name]["calibration"]["bins"]} for name in models}
+    header = ["p(content)"] + [f"{name} {column}" for name in models for column in ("lines", "mean p", "content share")]
+    rows = [_header(header)]
+    for p_from, p_to in sorted(set().union(*bins.values())):
+        cells = [f"{p_from:.1f}-{p_to:.1f}"]
+        for name in models:
+            found = bins[name].get((p_from, p_to))
+            cells += [f"{found['lines']:,}", f"{found['mean_p']:.3f}", f"{found['content_share']:.3f}"] if found else ["0", "-", "-"]
+        rows.append("| " + " | ".join(cells) + " |")
+    errors = ", ".join(f"{name} {_fraction(systems[name]['calibration']['expected_error'])}" for name in models)
+    return [
+        "## Calibration of p(content)\n\nThe scored lines by their p(content): where a bin's mean p is the share "
+        f"of its lines that are content, a threshold means what it says. Expected calibration error: {errors}.\n\n"
+        + "\n".join(rows)
+    ]
 
 
 def _provenance(source: Provenance) -> str:

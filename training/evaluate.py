@@ -27,7 +27,7 @@ from classifier.predictor import PredictsPages, labels_of
 from classifier.page import Page
 from training.baselines import SystemRun, run_baselines
 from training.extraction_cache import ExtractionCache
-from training.metrics import score
+from training.metrics import calibration, score
 from training.train import DEFAULT_SEED, SYNTHETIC_PAGES_PER_DIRECTION, TrainingTables, fit_model, training_tables, without_links
 
 # The model's name among the systems, by input mode (text_only).
@@ -99,15 +99,23 @@ def model_run(model: PredictsPages, pages: Sequence[Page], text_only: bool) -> S
 def system_scores(model_runs: Sequence[SystemRun], baseline_runs: Sequence[SystemRun]) -> dict:
     """The first model run's figures; beside baselines also ``systems``: every run's figures,
     its speed, its failed pages by reason and the pages it skipped (no HTML)."""
-    if not baseline_runs:
-        return score(model_runs[0].pages, model_runs[0].labels)
     runs = [*model_runs, *baseline_runs]
-    figures = [score(run.pages, run.labels) for run in runs]
+    figures = [run_figures(run) for run in runs]
+    if not baseline_runs:
+        return figures[0]
     systems = {
         run.name: {**run_figures, **run.speed(), "failed_pages": dict(run.failures), "skipped_pages": run.skipped_pages}
         for run, run_figures in zip(runs, figures)
     }
     return {**figures[0], "systems": systems}
+
+
+def run_figures(run: SystemRun) -> dict:
+    """A run's scores, and for a run with p(content) (the model's) its ``calibration``."""
+    figures = score(run.pages, run.labels)
+    if run.p_content is not None:
+        figures["calibration"] = calibration(run.pages, run.p_content)
+    return figures
 
 
 def site_groups(pages: Sequence[Page]) -> np.ndarray:

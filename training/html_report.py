@@ -61,6 +61,7 @@ def report_html(evaluation: Evaluation, source: Provenance) -> str:
         provenance_section(source),
         systems_section(systems),
         precision_recall_section(evaluation.model_runs, systems),
+        calibration_section(systems),
         *(group_section(section, systems) for section in GROUPS),
         worst_pages_section(evaluation.model_runs[0]),
     ]
@@ -176,6 +177,32 @@ def precision_recall_section(model_runs: Sequence[SystemRun], systems: dict[str,
         heading + "<p>The model's p(content) swept from 1 to 0 (a curve per input mode; with cross-validation "
         "the held-out lines of all folds pooled), every system at its own decision as a point.</p>"
         f"<img id='pr-curve' alt='precision-recall curve' src='data:image/png;base64,{base64.b64encode(png).decode('ascii')}'>"
+    )
+
+
+def calibration_section(systems: dict[str, dict]) -> str:
+    """A table per model run: its scored lines by bin of p(content), each bin's mean p beside
+    the share of its lines that are content (``training.metrics.calibration``)."""
+    tables = []
+    for name, figures in systems.items():
+        if "calibration" not in figures:
+            continue
+        calibration = figures["calibration"]
+        rows = "\n".join(
+            f"<tr><td>{bin['p_from']:.1f}–{bin['p_to']:.1f}</td><td>{bin['lines']:,}</td>"
+            f"<td>{bin['mean_p']:.3f}</td><td>{bin['content_share']:.3f}</td></tr>"
+            for bin in calibration["bins"]
+        )
+        tables.append(
+            f"<h3>{html.escape(name)}: expected calibration error {fraction(calibration['expected_error'])}</h3>"
+            f"<table class='calibration'><thead>{header_row(['p(content)', 'lines', 'mean p', 'content share'])}</thead>"
+            f"<tbody>\n{rows}\n</tbody></table>"
+        )
+    if not tables:
+        return ""
+    return (
+        "<h2>Calibration of p(content)</h2><p>The scored lines by their p(content): where the mean p of a bin "
+        "is the share of its lines that are content, a threshold means what it says.</p>" + "".join(tables)
     )
 
 

@@ -94,6 +94,34 @@ def _f1_of_bags(gold: Counter, guess: Counter) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
+# Equal-width bins of p(content) for the calibration figures.
+CALIBRATION_BINS = 10
+
+
+def calibration(pages: Sequence[Page], p_content: Sequence[Sequence[float | None]]) -> dict:
+    """How well p(content) says how often a line is content, over the scored lines: the lines
+    in CALIBRATION_BINS equal-width bins of p, each non-empty bin's range, lines, mean p and
+    share of content lines, and the expected calibration error (the bins' gaps between mean p
+    and content share, weighted by their lines). Where it is small, a threshold a user picks
+    means what it says: of the lines given p 0.8, about 80% are content."""
+    p_sum, content, lines = [0.0] * CALIBRATION_BINS, [0] * CALIBRATION_BINS, [0] * CALIBRATION_BINS
+    for page, probabilities in zip(pages, p_content):
+        for gold, p, scored in zip(page.labels, probabilities, scored_mask(page)):
+            if scored and p is not None:
+                b = min(int(p * CALIBRATION_BINS), CALIBRATION_BINS - 1)
+                p_sum[b] += p
+                content[b] += gold == CONTENT
+                lines[b] += 1
+    total = sum(lines)
+    bins = [
+        {"p_from": b / CALIBRATION_BINS, "p_to": (b + 1) / CALIBRATION_BINS, "lines": lines[b],
+         "mean_p": round(p_sum[b] / lines[b], 4), "content_share": round(content[b] / lines[b], 4)}
+        for b in range(CALIBRATION_BINS) if lines[b]
+    ]
+    error = sum(abs(p_sum[b] - content[b]) for b in range(CALIBRATION_BINS)) / total if total else None
+    return {"expected_error": None if error is None else round(error, 4), "bins": bins}
+
+
 def score(pages: Sequence[Page], predicted: Sequence[Sequence[str | None]]) -> dict:
     """Overall figures, and the same for each group of every section of ``GROUPS``."""
     overall = Tally()

@@ -24,7 +24,23 @@ def format_report(scores: dict, title: str) -> str:
     for section in GROUPS:
         rows.append(f"-- {section.replace('_', ' ')}" + ("" if scores[section] else ": no page has one"))
         rows.extend(_row(name, figures) for name, figures in scores[section].items())
+    if "calibration" in scores:
+        rows.extend(["", *_calibration_rows(scores["calibration"])])
     return "\n".join(rows)
+
+
+def _calibration_rows(calibration: dict) -> list[str]:
+    """The calibration figures (``training.metrics.calibration``): a row per bin of p(content)."""
+    error = calibration["expected_error"]
+    rows = [
+        f"# calibration of p(content): expected calibration error {error if error is not None else float('nan'):.3f}",
+        f"{'p(content)':<10} {'lines':>8}  {'mean p':>6}  {'content share':>13}",
+    ]
+    rows.extend(
+        f"{bin['p_from']:.1f}-{bin['p_to']:.1f}{'':<3} {bin['lines']:>8}  {bin['mean_p']:>6.3f}  {bin['content_share']:>13.3f}"
+        for bin in calibration["bins"]
+    )
+    return rows
 
 
 def format_markdown(scores: dict, before: dict | None = None) -> str:
@@ -86,12 +102,15 @@ def _rate(per_second: float | None) -> str:
 
 
 def _system_notes(systems: dict) -> list[str]:
-    """One line per system that skipped pages (no HTML) or failed on some."""
+    """One line per system that skipped pages (no HTML) or failed on some, and the model's
+    calibration error in each input mode."""
     notes = []
     for name, figures in systems.items():
         if figures["skipped_pages"]:
             total = figures["pages"] + figures["skipped_pages"]
             notes.append(f"{name}: scored on {figures['pages']} of {total} pages (the others have no HTML)")
+        if "calibration" in figures and figures["calibration"]["expected_error"] is not None:
+            notes.append(f"{name}: expected calibration error of p(content) {figures['calibration']['expected_error']:.3f}")
         failures = ", ".join(f"{count} {reason}" for reason, count in sorted(figures["failed_pages"].items()))
         if failures:
             notes.append(f"{name}: empty extraction on failed pages ({failures})")
