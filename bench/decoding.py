@@ -13,7 +13,7 @@ labels chosen are those that maximize
     sum over content lines of (logit(p) - logit(threshold)) - cost_in * (chrome -> content switches)
                                                            - cost_out * (content -> chrome switches)
 
-so that costs of 0 are exactly the shipped decision (p >= threshold). The costs are learned
+so that costs of 0 are exactly the shipped decision (p >= 0.5 in both modes). The costs are learned
 on the pages of half the sites (a grid; by pooled line F1) and scored on the other half,
 then the halves swap: no site helps choose the costs it is scored with.
 """
@@ -33,13 +33,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.ablation import sampled_pages  # noqa: E402
 from classifier.labeled import scored_mask  # noqa: E402
+from classifier.predictor import DEFAULT_THRESHOLD  # noqa: E402
 from training.datasets import resolve_data_dir  # noqa: E402
 from training.evaluate import cross_validate  # noqa: E402
 from training.labeling import build_labeled_pages  # noqa: E402
 
 COSTS = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0)
-# The decision threshold of each input mode's shipped decision (classifier/predictor.py).
-THRESHOLDS = {"boilerline-html": 0.5, "boilerline-text": 0.4}
 
 
 def logit(p: np.ndarray) -> np.ndarray:
@@ -75,13 +74,14 @@ class ScoredPage:
         rows = [i for i, label in enumerate(page.labels) if label is not None]
         mask = scored_mask(page)
         self.site = page.site or page.page_id
-        self.dataset = page.dataset
         self.p = np.array([p_content[i] for i in rows], dtype=float)
         self.gold = np.array([page.labels[i] == "content" for i in rows])
         self.scored = np.array([mask[i] for i in rows])
 
 
 def line_f1(pages: list[ScoredPage], flags: list[np.ndarray]) -> float:
+    """Pooled line F1 of the content class over the scored lines, as ``training.metrics.score``
+    counts it (unrounded, and without its other figures: it is called for every cost pair)."""
     tp = fp = fn = 0
     for page, predicted in zip(pages, flags):
         guess, gold = predicted[page.scored], page.gold[page.scored]
@@ -92,7 +92,8 @@ def line_f1(pages: list[ScoredPage], flags: list[np.ndarray]) -> float:
 
 
 def compare(name: str, pages: list[ScoredPage]) -> None:
-    threshold = THRESHOLDS[name]
+    # Both modes decide at p 0.5: text mode's log-odds are raised before p is given out.
+    threshold = DEFAULT_THRESHOLD
     decoded = {
         costs: [viterbi(logit(page.p) - logit(threshold), *costs) for page in pages]
         for costs in itertools.product(COSTS, COSTS)
