@@ -1,8 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
 """The text facts of a line, in one compiled pass over its characters: what ``featurize``
 measures per distinct line (its length without spaces around it, its characters of each
-class, its list, menu and sentence shapes, its URLs) and what repetition and the lexical model
-compare (``classifier.text.fold``: the comparison key, the word tokens).
+class, its list, menu and sentence shapes, its URLs and dates) and what repetition and the
+lexical model compare (``classifier.text.fold``: the comparison key, the word tokens).
 
 Lines are read as Python stores them (``PyUnicode_READ``, no UTF-8 round trip). What a
 character *is* comes from Python itself: a ``CharTable`` asks the tests ``classifier.text``
@@ -479,6 +479,217 @@ cdef inline void add_run(int64_t* per_class, uint32_t classes, Py_ssize_t length
         classes &= classes - 1
 
 
+# ----- dates, times and reading times ----------------------------------------------------------
+
+# The kinds of the words of ``date_share``'s lexicon (``classifier.date_words``), numbered from
+# 1 in this order in the ``date_words`` dict ``measure_lines`` takes.
+DATE_WORD_KINDS = ("month", "month_suffix", "duration", "reading", "reading_join", "meridiem")
+cdef enum DateWordKind:
+    NOT_LOOKED_UP = -1
+    NOT_A_DATE_WORD = 0
+    MONTH = 1
+    MONTH_SUFFIX = 2
+    DURATION = 3
+    READING = 4
+    READING_JOIN = 5
+    MERIDIEM = 6
+
+# A gap that joins the parts of a date ("5 March, 2024", "وقت القراءة: 3 دقائق") is at most
+# this many characters of spaces and ``is_date_join`` characters.
+MAX_JOIN_CHARS = 3
+
+
+cdef struct Token:
+    # A run of digits, or of other word characters, of a folded line: ``chars[start:end]``.
+    Py_ssize_t start, end
+    bint digits
+    int kind  # a DateWordKind, looked up the first time it is asked for
+
+
+cdef inline bint is_date_join(Py_UCS4 char) noexcept nogil:
+    """Punctuation between the parts of a date: commas (the Arabic one too), full stops, colons."""
+    return char in u",.،:"
+
+
+cdef class DateTokens:
+    """The tokens of one folded line, and the characters of it that dates cover."""
+    cdef vector[Token] tokens
+    cdef vector[char] covered
+    cdef Folded* folded
+    cdef str folded_text
+    cdef dict date_words
+    cdef const Masks* masks
+
+    cdef int read(self, str folded_text, Folded* folded, const Masks* masks, dict date_words) except -1:
+        """Cut ``folded`` into tokens: maximal runs of ``\\w`` characters that are all digits
+        or all not."""
+        cdef Py_ssize_t i, n = folded.chars.size()
+        cdef bint digit
+        self.folded, self.folded_text, self.masks, self.date_words = folded, folded_text, masks, date_words
+        self.tokens.clear()
+        self.covered.assign(n, 0)
+        for i in range(n):
+            if not folded.facts[i] & masks.word:
+                continue
+            digit = (folded.facts[i] & masks.digit) != 0
+            if self.tokens.size() and self.tokens.back().end == i and self.tokens.back().digits == digit:
+                self.tokens[self.tokens.size() - 1].end = i + 1
+            else:
+                self.tokens.push_back(Token(i, i + 1, digit, NOT_LOOKED_UP))
+        return 0
+
+    cdef inline Py_ssize_t count(self) noexcept:
+        return self.tokens.size()
+
+    cdef inline Py_ssize_t length(self, Py_ssize_t t) noexcept:
+        return self.tokens[t].end - self.tokens[t].start
+
+    cdef inline bint digits(self, Py_ssize_t t, Py_ssize_t min_length, Py_ssize_t max_length) noexcept:
+        """Token ``t`` exists and is a run of ``min_length`` to ``max_length`` digits."""
+        return 0 <= t < self.count() and self.tokens[t].digits and min_length <= self.length(t) <= max_length
+
+    cdef int kind(self, Py_ssize_t t) except -2:
+        """The DateWordKind of token ``t``, NOT_A_DATE_WORD past the ends and for digits."""
+        if t < 0 or t >= self.count() or self.tokens[t].digits:
+            return NOT_A_DATE_WORD
+        if self.tokens[t].kind == NOT_LOOKED_UP:
+            word = PyUnicode_Substring(self.folded_text, self.tokens[t].start, self.tokens[t].end)
+            self.tokens[t].kind = self.date_words.get(word, NOT_A_DATE_WORD)
+        return self.tokens[t].kind
+
+    cdef bint gap_is(self, Py_ssize_t t, Py_UCS4 separator) noexcept:
+        """Tokens ``t`` and ``t + 1`` exist with just ``separator`` between them."""
+        if t < 0 or t + 1 >= self.count():
+            return False
+        cdef Py_ssize_t end = self.tokens[t].end
+        return self.tokens[t + 1].start == end + 1 and self.folded.chars[end] == separator
+
+    cdef bint joined(self, Py_ssize_t t) noexcept:
+        """Tokens ``t`` and ``t + 1`` exist with at most MAX_JOIN_CHARS spaces and joins (or
+        nothing) between them."""
+        if t < 0 or t + 1 >= self.count():
+            return False
+        cdef Py_ssize_t i, start = self.tokens[t].end, end = self.tokens[t + 1].start
+        if end - start > MAX_JOIN_CHARS:
+            return False
+        for i in range(start, end):
+            if not (self.folded.facts[i] & self.masks.space or is_date_join(self.folded.chars[i])):
+                return False
+        return True
+
+    cdef void cover(self, Py_ssize_t first, Py_ssize_t last) noexcept:
+        """Mark tokens ``first`` to ``last`` and the characters between them as a date."""
+        cdef Py_ssize_t i
+        for i in range(self.tokens[first].start, self.tokens[last].end):
+            self.covered[i] = 1
+
+    cdef int cover_numeric_date(self, Py_ssize_t t) except -1:
+        """``\\d{1,4}([./-])\\d{1,2}\\1\\d{2,4}`` from token ``t``: 2024-05-01, 1.5.2024, 01/05/24."""
+        cdef Py_UCS4 separator
+        if not (self.digits(t, 1, 4) and self.digits(t + 1, 1, 2) and self.digits(t + 2, 2, 4)):
+            return 0
+        for separator in u"./-":
+            if self.gap_is(t, separator) and self.gap_is(t + 1, separator):
+                self.cover(t, t + 2)
+        return 0
+
+    cdef int cover_time(self, Py_ssize_t t) except -1:
+        """``\\d{1,2}:\\d{2}(:\\d{2})?``, then maybe am, pm, ص or م, from token ``t``."""
+        if not (self.digits(t, 1, 2) and self.digits(t + 1, 2, 2) and self.gap_is(t, u":")):
+            return 0
+        cdef Py_ssize_t last = t + 1
+        if self.digits(last + 1, 2, 2) and self.gap_is(last, u":"):
+            last += 1
+        if self.joined(last) and self.kind(last + 1) == MERIDIEM:
+            last += 1
+        self.cover(t, last)
+        return 0
+
+    cdef int cover_month_date(self, Py_ssize_t t) except -1:
+        """A month name (token ``t``) and the numbers joined to it: "March 5, 2024", "5 mars
+        2024", "٥ كانون الثاني ٢٠٢٤"; not a month name without a number beside it."""
+        cdef bint numbered = (self.digits(t - 1, 1, 4) and self.joined(t - 1)) or (self.digits(t + 1, 1, 4) and self.joined(t)) \
+            or (self.digits(t + 2, 1, 4) and self.joined(t + 1) and self.joined(t))
+        if not numbered or self.kind(t) != MONTH:  # words away from numbers are not looked up
+            return 0
+        cdef Py_ssize_t first = t, last = t
+        if self.digits(t - 1, 1, 4) and self.joined(t - 1):
+            first = t - 1
+        if self.joined(last) and self.kind(last + 1) == MONTH_SUFFIX:
+            last += 1
+        while self.digits(last + 1, 1, 4) and self.joined(last):
+            last += 1
+        if first < t or (last > t and self.tokens[last].digits):
+            self.cover(first, last)
+        return 0
+
+    cdef int cover_reading_time(self, Py_ssize_t t) except -1:
+        """A number of 1 to 3 digits (token ``t``) and its unit, with the reading after them,
+        maybe joined, or before them: "5 min read", "5 minutes of reading", "Lesezeit: 4
+        Minuten", "3 دقائق للقراءة", "قراءة 3 دقائق"."""
+        if not (self.digits(t, 1, 3) and self.joined(t) and self.kind(t + 1) == DURATION):
+            return 0
+        if self.joined(t + 1) and self.kind(t + 2) == READING:
+            self.cover(t, t + 2)
+        if self.joined(t + 1) and self.kind(t + 2) == READING_JOIN and self.joined(t + 2) and self.kind(t + 3) == READING:
+            self.cover(t, t + 3)
+        if self.joined(t - 1) and self.kind(t - 1) == READING:
+            self.cover(t - 1, t + 1)
+        return 0
+
+    cdef int cover_cjk_date(self, Py_ssize_t t) except -1:
+        """Two or more numbers from token ``t`` on, each followed by 年, 月 or 日 and nothing
+        between: 2024年5月1日, 5月1日 (the unit is the first character of the token after the
+        number, which holds the text after the date too when no space ends it)."""
+        cdef Py_ssize_t number = t, pairs = 0, last_unit = -1, i
+        while self.digits(number, 1, 4) and self.follows(number) and self.folded.chars[self.tokens[number + 1].start] in u"年月日":
+            pairs += 1
+            last_unit = self.tokens[number + 1].start
+            if self.length(number + 1) != 1 or not self.follows(number + 1):
+                break
+            number += 2
+        if pairs >= 2:
+            for i in range(self.tokens[t].start, last_unit + 1):
+                self.covered[i] = 1
+        return 0
+
+    cdef inline bint follows(self, Py_ssize_t t) noexcept:
+        """Token ``t + 1`` exists and starts where token ``t`` ends."""
+        return 0 <= t and t + 1 < self.count() and self.tokens[t + 1].start == self.tokens[t].end
+
+    cdef double share(self) noexcept:
+        """The covered characters' share of the line's characters, spaces left out."""
+        cdef Py_ssize_t i, n = self.covered.size(), shown = 0, covered = 0
+        for i in range(n):
+            if not self.folded.facts[i] & self.masks.space:
+                shown += 1
+                covered += self.covered[i]
+        return covered / shown if shown else 0.0
+
+
+cdef double date_share(DateTokens dates, str folded_text, Folded* folded, const Masks* masks, dict date_words) except -1:
+    """The share of a folded line's characters, spaces left out, that are dates, times and
+    reading times: a number joined to a month name (``cover_month_date``), a numeric date, a
+    time, a CJK date, a reading time (each ``cover_`` method gives its shape). Tokens are runs
+    of word characters that are all digits or all not; a line without digits has no date."""
+    cdef Py_ssize_t i, t
+    for i in range(<Py_ssize_t>folded.chars.size()):
+        if folded.facts[i] & masks.digit:
+            break
+    else:
+        return 0.0
+    dates.read(folded_text, folded, masks, date_words)
+    for t in range(dates.count()):
+        if dates.tokens[t].digits:
+            dates.cover_numeric_date(t)
+            dates.cover_time(t)
+            dates.cover_reading_time(t)
+            dates.cover_cjk_date(t)
+        else:
+            dates.cover_month_date(t)
+    return dates.share()
+
+
 # ----- keys and words ------------------------------------------------------------------------
 
 cdef str key_of(str folded_text, Folded* folded, const Masks* masks, vector[Py_UCS4]* key):
@@ -639,7 +850,7 @@ cdef bint _is_blank(str line):
 
 # ----- all of it, per line of a batch --------------------------------------------------------
 
-def measure_lines(texts not None, CharTable chars not None):
+def measure_lines(texts not None, CharTable chars not None, dict date_words not None):
     """Per text: the visible text stripped of the spaces around it, the comparison key and
     word tokens (as ``line_key`` and ``line_words``), and the measures ``featurize`` takes: of
     the stripped visible text, the characters of each class of ``chars`` (under the class's
@@ -647,11 +858,15 @@ def measure_lines(texts not None, CharTable chars not None):
     visible text before stripping). Returns ``(stripped, keys, words, measures)``: two lists;
     the words as ``(ids, offsets, distinct)``, text t's words being ``distinct[k]`` for each k of
     ``ids[offsets[t]:offsets[t + 1]]`` (two int64 arrays and a list: each distinct word is
-    made a string once); and a dict of arrays, int64 for counts and int8 for flags."""
+    made a string once); and a dict of arrays, int64 for counts, int8 for flags and float64
+    for the share."""
     cdef tuple lines = tuple(texts)
     cdef Py_ssize_t n_lines = len(lines), n_classes = len(chars.classes), t
     counts_array = np.zeros((n_classes + len(SHAPE_COUNTS), n_lines), dtype=np.int64)
     flags_array = np.zeros((len(SHAPE_FLAGS), n_lines), dtype=np.int8)
+    date_shares = np.zeros(n_lines, dtype=np.float64)
+    cdef double[::1] date_share_of = date_shares
+    cdef DateTokens dates = DateTokens()
     cdef int64_t[:, ::1] counts = counts_array
     cdef int8_t[:, ::1] flags = flags_array
     cdef list stripped = [None] * n_lines, keys = [None] * n_lines, distinct_words = []
@@ -692,8 +907,10 @@ def measure_lines(texts not None, CharTable chars not None):
         flags[2, t] = ends_with_colon(line)
         flags[3, t] = has_colon_prefix(line, masks)
         flags[4, t] = has_copyright_sign(line)
+        date_share_of[t] = date_share(dates, folded_text, &folded, masks, date_words)
     measures = dict(zip(chars.classes + SHAPE_COUNTS, counts_array))
     measures.update(zip(SHAPE_FLAGS, flags_array))
+    measures["date_share"] = date_shares
     ids = np.empty(word_ids.size(), dtype=np.int64)
     cdef int64_t[::1] ids_view = ids
     for t in range(<Py_ssize_t>word_ids.size()):

@@ -50,10 +50,11 @@ PAGE_LANG_SAMPLE_CHARS = 600
 # with): leading list markers and spaces, separators of menu items and breadcrumb parts, web
 # and email addresses, terminal punctuation (closing quotes and brackets after it), a colon at
 # the end, a short label before a colon ("Source: Agencies", "المصدر: ..."; runs of such lines
-# are tickers, bylines and metadata lists), a copyright sign.
+# are tickers, bylines and metadata lists), a copyright sign, the share of the line that is
+# dates, times and reading times ("March 5, 2024", "10:30", "5 min read", "قراءة 3 دقائق").
 SHAPE_COLUMNS = (
     "starts_with_bullet", "indent_chars", "n_separators", "n_urls",
-    "ends_with_terminal_punct", "ends_with_colon", "has_colon_prefix", "has_copyright_sign",
+    "ends_with_terminal_punct", "ends_with_colon", "has_colon_prefix", "has_copyright_sign", "date_share",
 )
 # Lines near the page edges carry most chrome; positions are also given as counts.
 CONTEXT_OFFSETS = (-2, -1, 1, 2)
@@ -72,7 +73,7 @@ LINE_COLUMNS = (
     "script_matches_page", "page_script_is_arabic", "main_prose_before", "main_prose_after",
     "line_lang_matches_page", "line_lang_known",
     "stopword_share", "page_has_stoplist", "ends_with_terminal_punct", "ends_with_colon", "has_colon_prefix",
-    "has_copyright_sign",
+    "has_copyright_sign", "date_share",
     "dup_count_in_page", "site_dup_share", "site_pages_in_batch",
     "rel_position", "rel_char_position", "lines_before", "lines_after", "nonblank_index_rel",
     "block_n_lines", "block_log_chars", "block_bullet_share", "pos_in_block", "blank_before", "blank_after",

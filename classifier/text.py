@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from classifier import _line_text
+from classifier import _line_text, date_words
 
 # Han ideographs (with the iteration marks 々〆〇 and the supplementary planes) and kana
 # (with half-width katakana): Chinese and Japanese, written without spaces.
@@ -152,14 +152,15 @@ class LineTexts:
     # combining accent, "ve" + U+0301 + "lo", is one word here, two there); ``n_chars``; and
     # its list, menu and sentence shapes (``classifier._line_text.SHAPE_COUNTS`` and
     # ``SHAPE_FLAGS``: ``indent_chars`` and ``starts_with_bullet`` are of the text before
-    # stripping).
+    # stripping); ``date_share``, the share of its folded characters (spaces left out) that
+    # are dates, times and reading times (``classifier.date_words``).
     measures: dict[str, np.ndarray]
 
 
 def measure_lines(texts: Sequence[str]) -> LineTexts:
     """The stripped visible text, key, words and measures of each text, in one compiled pass
     per text (``classifier/_line_text.pyx``)."""
-    stripped, keys, words, measures = _line_text.measure_lines(texts, _CHARS)
+    stripped, keys, words, measures = _line_text.measure_lines(texts, _CHARS, _DATE_WORDS)
     return LineTexts(stripped, keys, LineWords(*words), measures)
 
 
@@ -226,3 +227,16 @@ _CHARS = _line_text.CharTable(
     },
     _fold_char,
 )
+# The lexicon of ``date_share``: each folded word -> the number of its kind in the kernel
+# (from 1, in its DATE_WORD_KINDS order).
+_WORDS_OF_DATE_KIND = {
+    "month": date_words.MONTHS,
+    "month_suffix": date_words.MONTH_SUFFIXES,
+    "duration": date_words.DURATIONS,
+    "reading": date_words.READING,
+    "reading_join": date_words.READING_JOINS,
+    "meridiem": date_words.MERIDIEMS,
+}
+_DATE_WORDS = {
+    word: _line_text.DATE_WORD_KINDS.index(kind) + 1 for kind, words_of_kind in _WORDS_OF_DATE_KIND.items() for word in words_of_kind
+}

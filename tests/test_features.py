@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from classifier.features import feature_names, featurize, stack_tables
 from classifier.page import Page
 from classifier.text import normalize_line
+from tests.paths import SEEDS
 
 ARTICLE_EN = "The minister said on Monday that the budget would grow by four percent next year."
 ARTICLE_AR = "قال الوزير يوم الاثنين إن الميزانية ستنمو بنسبة أربعة في المئة في العام المقبل، وفق ما أعلنته الحكومة؟"
@@ -142,6 +143,21 @@ def test_colon_prefix_marks_labels_before_a_colon_not_times():
     lines = ["Source: Agencies", "  • المصدر: وكالات الأنباء", "The talks ended at 10:30 on Monday.", "Summary:", "Read more"]
     table = featurize([Page("p", lines)])
     assert table["has_colon_prefix"].tolist() == [1, 1, 0, 0, 0]
+
+
+def test_dates_and_reading_times_of_the_seed_bylines_are_told_from_article_lines():
+    # Seed 003 (Al Jazeera): its datelines and reading time are chrome by the gold labels; its
+    # article lines name dates in passing ("on March 20, 2025") and are mostly other words.
+    lines = next(SEEDS.glob("003_*.txt")).read_text(encoding="utf-8").splitlines()
+    shares = dict(zip(lines, featurize([Page("003", lines)])["date_share"]))
+    assert shares["4 Min Read"] == 1.0
+    assert shares["  • 21 Mar 2025 17:55"] >= 0.9 and shares["  • 19 Nov 2025"] >= 0.9
+    article = [line for line in lines if len(line) > 150]
+    assert len(article) > 10 and max(shares[line] for line in article) < 0.15
+    assert 0 < sum(shares[line] > 0 for line in article) < len(article)
+    arabic = ["السبت، ١٢ أكتوبر ٢٠٢٤ - ١٠:٤٥ م", "قراءة 3 دقائق", ARTICLE_AR, "١٤ مشاهدة"]
+    dated, reading, article, views = featurize([Page("ar", arabic)])["date_share"]
+    assert dated > 0.7 and reading == 1.0 and article == views == 0.0
 
 
 def test_block_bullet_share_is_per_blank_line_block():

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifier import _line_text
+from classifier import _line_text, date_words
 from classifier.html import render_html
 from classifier.text import CHAR_CLASS_PATTERNS, SCRIPT_PATTERNS, fold, measure_lines, normalize_line, words
 from tests.paths import GOLD, SEEDS, SHARED_DATA
@@ -73,7 +73,46 @@ def reference_measures(line: str) -> dict[str, int]:
     }
     measures["has_colon_prefix"] = min(measures["has_colon_prefix"], 1)
     measures["has_copyright_sign"] = min(measures["has_copyright_sign"], 1)
+    measures["date_share"] = reference_date_share(line)
     return measures
+
+
+def alternatives(words: frozenset[str]) -> str:
+    """A regex of any of ``words`` as a whole token (no letter after it)."""
+    return "(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")(?![^\W\d])"
+
+
+# date_share's shapes, each matched at every position of the folded line; what any match
+# covers is a date. JOIN: up to three spaces and joins between tokens; NUMBER(a, b): a whole
+# run of a to b digits.
+JOIN = r"[\s,.،:]{0,3}"
+NUMBER = r"(?<!\d)\d{{{},{}}}(?!\d)".format
+MONTH = r"(?<![^\W\d])" + alternatives(date_words.MONTHS) + f"(?:{JOIN}{alternatives(date_words.MONTH_SUFFIXES)})?"
+DURATION = f"{NUMBER(1, 3)}{JOIN}{alternatives(date_words.DURATIONS)}"
+READING = r"(?<![^\W\d])" + alternatives(date_words.READING)
+DATE_PATTERNS = [
+    re.compile(p)
+    for p in (
+        NUMBER(1, 4) + r"([./-])\d{1,2}(?!\d)\1\d{2,4}(?!\d)",
+        NUMBER(1, 2) + r":\d{2}(?!\d)(?::\d{2}(?!\d))?" + f"(?:{JOIN}{alternatives(date_words.MERIDIEMS)})?",
+        f"{NUMBER(1, 4)}{JOIN}{MONTH}(?:{JOIN}{NUMBER(1, 4)})*",
+        f"{MONTH}(?:{JOIN}{NUMBER(1, 4)})+",
+        f"{DURATION}{JOIN}(?:{alternatives(date_words.READING_JOINS)}{JOIN})?{READING}",
+        f"{READING}{JOIN}{DURATION}",
+        r"(?<!\d)(?:\d{1,4}(?!\d)[年月日]){2,}",
+    )
+]
+
+
+def reference_date_share(line: str) -> float:
+    folded = reference_fold(line)
+    covered = set()
+    for pattern in DATE_PATTERNS:
+        for start in range(len(folded)):
+            if match := pattern.match(folded, start):
+                covered.update(range(match.start(), match.end()))
+    shown = [i for i, char in enumerate(folded) if not char.isspace()]
+    return sum(i in covered for i in shown) / len(shown) if shown else 0.0
 
 
 def assert_kernel_is_reference(lines: list[str]) -> None:
@@ -113,6 +152,10 @@ EDGE_LINES = [
     ":  x", "a: ", "• : x", "x" * 40 + ": y", "x" * 41 + ": y", "a.b: c", "label：值",
     "© 2025 Example Corp.", "(c) 2024", "(C) no", "®", "He said \"yes.\"", "（以上。）", "《袁晓东的故事！》",
     "Read more [...]", "!!! ... ???", "…", "a_b c__d", "x²³ ½ Ⅻ",
+    "March 5, 2024", "5 mars 2024 à 10:30", "Updated 2024-05-01 10:30:15 pm", "1.5.2024", "01/05/24", "1/5-2024",
+    "5 min read", "5 minutes of reading", "Lesezeit: 4 Minuten", "قراءة ٣ دقائق", "3 دقائق للقراءة", "٥ كانون الثاني ٢٠٢٤",
+    "السبت، 12 أكتوبر 2024 - 10:45 م", "2024年5月1日发布", "5月1日 ", "In March the army moved", "10 out of 12", "May2024",
+    "12345 March", "March 12345", "1:30:4", "123:45", "Jan.. ,3", "read 5 min read", "٢٠٢٤/٥/١",
     ARTICLE_EN, ARTICLE_AR, ARTICLE_EN * 200, ARTICLE_AR * 100, "mail me at a@b.co or www.x.org | " * 500,
 ]
 
@@ -157,6 +200,19 @@ ANY_CHAR = st.one_of(st.characters(), st.integers(0xD800, 0xDFFF).map(chr), st.i
 PATTERN_CHARS = st.sampled_from(list("ahtps:/w.@_ c1٣\t\u00a0\u200f•-)|»›>·：:?。©®()\n'」xİß"))
 
 
+# Tokens and joins of dates, to build many near-dates.
+DATE_PIECES = st.sampled_from(
+    ["5", "12", "2024", "12345", "١٢", "march", "Mar", "كانون", "الثاني", "min", "دقائق", "read", "قراءة", "of", "pm", "م",
+     "年", "月", "日", "x", " ", "  ", ",", ".", ":", "/", "-", "،", "\u0640", "\u200f"]
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.lists(DATE_PIECES, max_size=12).map("".join), min_size=1, max_size=6))
+def test_the_kernel_is_the_reference_on_near_dates(lines):
+    assert_kernel_is_reference(lines)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet=ANY_CHAR, max_size=40), max_size=6))
 def test_the_kernel_is_the_reference_on_any_text(lines):
@@ -182,7 +238,18 @@ def test_measures_are_arrays_of_the_features_dtypes():
         assert measures[name].dtype == np.int64, name
     for name in _line_text.SHAPE_FLAGS:
         assert measures[name].dtype == np.int8, name
+    assert measures["date_share"].dtype == np.float64
     assert measure_lines([]).measures["n_chars"].shape == (0,)
+
+
+def test_each_date_word_has_one_kind_and_is_folded():
+    kinds = (date_words.MONTHS, date_words.MONTH_SUFFIXES, date_words.DURATIONS, date_words.READING,
+             date_words.READING_JOINS, date_words.MERIDIEMS)
+    assert len(kinds) == len(_line_text.DATE_WORD_KINDS)
+    for one, other in itertools.combinations(kinds, 2):
+        assert not one & other, one & other
+    for words_of_kind in kinds:
+        assert all(word == fold(word) and re.fullmatch(r"[^\W\d]+", word) for word in words_of_kind)
 
 
 def test_only_strings_are_measured():

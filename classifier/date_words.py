@@ -1,0 +1,45 @@
+"""The words that make a date, a time or a reading time, folded (``classifier.text.fold``:
+casefolded, Arabic marks and tatweel dropped), for the line kernel's ``date_share``: bylines,
+datelines and "5 min read" lines are chrome in every language, and their words are few.
+
+A word counts only next to digits (``classifier/_line_text.pyx`` says how), so that "May",
+"Mars" or "آب" in prose is not a date."""
+
+# Month names and their usual abbreviations: English, French, German, Spanish, Portuguese,
+# Italian, Russian (genitive, as dates write them), Arabic (Egyptian and Gulf forms, and the
+# Levantine and Iraqi names), with and without hamza on the alef. Left out: abbreviations
+# that are common words next to numbers ("5 out of 10", "set 2").
+MONTHS = frozenset("""
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec
+janvier février mars avril mai juin juillet août septembre octobre novembre décembre
+janv févr avr juil sept déc
+januar februar märz april mai juni juli august september oktober november dezember
+jänner
+enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre
+ene abr ago dic
+janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro
+fev dez
+gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre
+gen giu lug ott dic
+января февраля марта апреля мая июня июля августа сентября октября ноября декабря
+يناير فبراير مارس أبريل ابريل إبريل مايو يونيو يونيه يوليو يوليه أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر
+كانون شباط آذار اذار نيسان أيار ايار حزيران تموز آب اب أيلول ايلول تشرين
+""".split())
+
+# The second word of the Levantine two-word months: "كانون الثاني", "تشرين الأول".
+MONTH_SUFFIXES = frozenset("الأول الاول الثاني".split())
+
+# Units of a reading time ("5 min read", "قراءة 3 دقائق").
+DURATIONS = frozenset("""
+min mins minute minutes minuten minutos minuti минут минуты минута دقيقة دقيقتان دقيقتين دقائق
+""".split())
+
+# The reading in a reading time, and the words that join it to the unit ("5 minutes of reading").
+READING = frozenset("""
+read reading lecture leitura lettura lesezeit lectura чтения قراءة القراءة للقراءة
+""".split())
+READING_JOINS = frozenset("of de di من".split())
+
+# Morning and evening after a time ("10:30 pm", "10:30 م").
+MERIDIEMS = frozenset("am pm ص م".split())
