@@ -59,7 +59,7 @@ def test_seeds_text_only_line_f1_floor(model, seeds):
 
 
 @pytest.mark.xfail(strict=True, reason="issue 14, not solved: since the retrain with images' alt texts, seed "
-                   "000's view counter ('١٤ مشاهدة', right below the headline) gets p 0.57 from text")
+                   "000's view counter ('١٤ مشاهدة', right below the headline) gets p 0.78 from text")
 def test_seed_000_every_line_right(model, seeds):
     page = next(page for page in seeds if page.page_id == "seed-000")
     [predicted] = predicted_labels(model, [page], text_only=True)
@@ -98,11 +98,11 @@ def test_share_bar_and_related_block_are_chrome(model, text_only):
 # chrome, but the label, inside the page's prose region, is not.
 TEXT_KEEPS_THEM = pytest.mark.xfail(
     strict=True, reason="issue 14, not solved from text: an 'Advertisement' label inside the article body and a "
-    "feedback question after it are kept (p 0.76-0.80)"
+    "feedback question after it are kept (p 0.71 and 0.76)"
 )
 HTML_KEEPS_THE_LABEL = pytest.mark.xfail(
     strict=True, reason="issue 14, lost with the prose region (labeler version 7): the 'Advertisement' label inside the "
-    "article's element gets p 0.53 from HTML (the feedback question after it 0.32)"
+    "article's element gets p 0.70 from HTML (the feedback question after it 0.34)"
 )
 
 
