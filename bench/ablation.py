@@ -13,7 +13,8 @@ structure) and text mode; line F1 also over the pages of ordinary size (see
   the structure;
 - ``no-main-run``: the main-run columns (classifier/main_run.py) left empty;
 - ``no-prose-region``: the prose-region columns (``structure_features.PROSE_REGION_COLUMNS``:
-  where a line stands to the element that holds most of the page's prose) left empty.
+  where a line stands to the element that holds most of the page's prose) left empty;
+- ``no-dates``: the ``date_share`` column (dates, times and reading times) left empty.
 
 Costs are wall µs per line of the group's own work on the same pages: for structure, the
 DOM walk (html.render_html minus Resiliparse's rendering, on raw HTML of the datasets) plus
@@ -75,11 +76,20 @@ def structure_without_prose_region(columns, pages: Sequence[Page]) -> None:
         columns[column] = np.full(len(columns["page_no"]), np.nan)
 
 
+ADD_LENGTH_AND_LINK_FEATURES = features._add_length_and_link_features
+
+
+def length_and_links_without_dates(columns, *args) -> None:
+    ADD_LENGTH_AND_LINK_FEATURES(columns, *args)
+    columns["date_share"] = np.full(len(columns["page_no"]), np.nan)
+
+
 # Variants that leave a group's columns empty: the featurizer's step that adds them, replaced
 # for the variant's run.
 REPLACED_STEPS = {
     "no-main-run": ("add_main_run_features", blank_main_run),
     "no-prose-region": ("add_structure_features", structure_without_prose_region),
+    "no-dates": ("_add_length_and_link_features", length_and_links_without_dates),
 }
 
 
