@@ -76,6 +76,7 @@ def structure_without_prose_region(columns, pages: Sequence[Page]) -> None:
         columns[column] = np.full(len(columns["page_no"]), np.nan)
 
 
+# The featurizer's own step, kept before ``no-dates`` patches it, for the variant to call.
 ADD_LENGTH_AND_LINK_FEATURES = features._add_length_and_link_features
 
 

@@ -512,7 +512,9 @@ cdef inline bint is_date_join(Py_UCS4 char) noexcept nogil:
 
 
 cdef class DateTokens:
-    """The tokens of one folded line, and the characters of it that dates cover."""
+    """The tokens of one folded line at a time, and the characters of it that dates cover,
+    with the lexicon of a batch (``date_words``: folded word -> its kind's number in
+    DATE_WORD_KINDS, from 1)."""
     cdef vector[Token] tokens
     cdef vector[char] covered
     cdef Folded* folded
@@ -520,12 +522,38 @@ cdef class DateTokens:
     cdef dict date_words
     cdef const Masks* masks
 
-    cdef int read(self, str folded_text, Folded* folded, const Masks* masks, dict date_words) except -1:
+    def __init__(self, dict date_words not None):
+        self.date_words = date_words
+
+    cdef double share_of(self, str folded_text, Folded* folded, const Masks* masks) except -1:
+        """The share of a folded line's characters, spaces left out, that are dates, times
+        and reading times: a number joined to a month name (``cover_month_date``), a numeric
+        date, a time, a CJK date, a reading time (each ``cover_`` method gives its shape).
+        Tokens are runs of word characters that are all digits or all not; a line without
+        digits has no date."""
+        cdef Py_ssize_t i, t
+        for i in range(<Py_ssize_t>folded.chars.size()):
+            if folded.facts[i] & masks.digit:
+                break
+        else:
+            return 0.0
+        self.read(folded_text, folded, masks)
+        for t in range(self.count()):
+            if self.tokens[t].digits:
+                self.cover_numeric_date(t)
+                self.cover_time(t)
+                self.cover_reading_time(t)
+                self.cover_cjk_date(t)
+            else:
+                self.cover_month_date(t)
+        return self.share()
+
+    cdef int read(self, str folded_text, Folded* folded, const Masks* masks) except -1:
         """Cut ``folded`` into tokens: maximal runs of ``\\w`` characters that are all digits
         or all not."""
         cdef Py_ssize_t i, n = folded.chars.size()
         cdef bint digit
-        self.folded, self.folded_text, self.masks, self.date_words = folded, folded_text, masks, date_words
+        self.folded, self.folded_text, self.masks = folded, folded_text, masks
         self.tokens.clear()
         self.covered.assign(n, 0)
         for i in range(n):
@@ -579,8 +607,12 @@ cdef class DateTokens:
 
     cdef void cover(self, Py_ssize_t first, Py_ssize_t last) noexcept:
         """Mark tokens ``first`` to ``last`` and the characters between them as a date."""
+        self.cover_chars(self.tokens[first].start, self.tokens[last].end)
+
+    cdef void cover_chars(self, Py_ssize_t start, Py_ssize_t end) noexcept:
+        """Mark the characters ``start`` to ``end`` (not included) as a date."""
         cdef Py_ssize_t i
-        for i in range(self.tokens[first].start, self.tokens[last].end):
+        for i in range(start, end):
             self.covered[i] = 1
 
     cdef int cover_numeric_date(self, Py_ssize_t t) except -1:
@@ -608,13 +640,12 @@ cdef class DateTokens:
     cdef int cover_month_date(self, Py_ssize_t t) except -1:
         """A month name (token ``t``) and the numbers joined to it: "March 5, 2024", "5 mars
         2024", "٥ كانون الثاني ٢٠٢٤"; not a month name without a number beside it."""
-        cdef bint numbered = (self.digits(t - 1, 1, 4) and self.joined(t - 1)) or (self.digits(t + 1, 1, 4) and self.joined(t)) \
+        cdef bint number_before = self.digits(t - 1, 1, 4) and self.joined(t - 1)
+        cdef bint numbered = number_before or (self.digits(t + 1, 1, 4) and self.joined(t)) \
             or (self.digits(t + 2, 1, 4) and self.joined(t + 1) and self.joined(t))
         if not numbered or self.kind(t) != MONTH:  # words away from numbers are not looked up
             return 0
-        cdef Py_ssize_t first = t, last = t
-        if self.digits(t - 1, 1, 4) and self.joined(t - 1):
-            first = t - 1
+        cdef Py_ssize_t first = t - 1 if number_before else t, last = t
         if self.joined(last) and self.kind(last + 1) == MONTH_SUFFIX:
             last += 1
         while self.digits(last + 1, 1, 4) and self.joined(last):
@@ -641,7 +672,7 @@ cdef class DateTokens:
         """Two or more numbers from token ``t`` on, each followed by 年, 月 or 日 and nothing
         between: 2024年5月1日, 5月1日 (the unit is the first character of the token after the
         number, which holds the text after the date too when no space ends it)."""
-        cdef Py_ssize_t number = t, pairs = 0, last_unit = -1, i
+        cdef Py_ssize_t number = t, pairs = 0, last_unit = -1
         while self.digits(number, 1, 4) and self.follows(number) and self.folded.chars[self.tokens[number + 1].start] in u"年月日":
             pairs += 1
             last_unit = self.tokens[number + 1].start
@@ -649,8 +680,7 @@ cdef class DateTokens:
                 break
             number += 2
         if pairs >= 2:
-            for i in range(self.tokens[t].start, last_unit + 1):
-                self.covered[i] = 1
+            self.cover_chars(self.tokens[t].start, last_unit + 1)
         return 0
 
     cdef inline bint follows(self, Py_ssize_t t) noexcept:
@@ -665,29 +695,6 @@ cdef class DateTokens:
                 shown += 1
                 covered += self.covered[i]
         return covered / shown if shown else 0.0
-
-
-cdef double date_share(DateTokens dates, str folded_text, Folded* folded, const Masks* masks, dict date_words) except -1:
-    """The share of a folded line's characters, spaces left out, that are dates, times and
-    reading times: a number joined to a month name (``cover_month_date``), a numeric date, a
-    time, a CJK date, a reading time (each ``cover_`` method gives its shape). Tokens are runs
-    of word characters that are all digits or all not; a line without digits has no date."""
-    cdef Py_ssize_t i, t
-    for i in range(<Py_ssize_t>folded.chars.size()):
-        if folded.facts[i] & masks.digit:
-            break
-    else:
-        return 0.0
-    dates.read(folded_text, folded, masks, date_words)
-    for t in range(dates.count()):
-        if dates.tokens[t].digits:
-            dates.cover_numeric_date(t)
-            dates.cover_time(t)
-            dates.cover_reading_time(t)
-            dates.cover_cjk_date(t)
-        else:
-            dates.cover_month_date(t)
-    return dates.share()
 
 
 # ----- keys and words ------------------------------------------------------------------------
@@ -866,7 +873,7 @@ def measure_lines(texts not None, CharTable chars not None, dict date_words not 
     flags_array = np.zeros((len(SHAPE_FLAGS), n_lines), dtype=np.int8)
     date_shares = np.zeros(n_lines, dtype=np.float64)
     cdef double[::1] date_share_of = date_shares
-    cdef DateTokens dates = DateTokens()
+    cdef DateTokens dates = DateTokens(date_words)
     cdef int64_t[:, ::1] counts = counts_array
     cdef int8_t[:, ::1] flags = flags_array
     cdef list stripped = [None] * n_lines, keys = [None] * n_lines, distinct_words = []
@@ -907,7 +914,7 @@ def measure_lines(texts not None, CharTable chars not None, dict date_words not 
         flags[2, t] = ends_with_colon(line)
         flags[3, t] = has_colon_prefix(line, masks)
         flags[4, t] = has_copyright_sign(line)
-        date_share_of[t] = date_share(dates, folded_text, &folded, masks, date_words)
+        date_share_of[t] = dates.share_of(folded_text, &folded, masks)
     measures = dict(zip(chars.classes + SHAPE_COUNTS, counts_array))
     measures.update(zip(SHAPE_FLAGS, flags_array))
     measures["date_share"] = date_shares

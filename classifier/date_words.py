@@ -43,3 +43,13 @@ READING_JOINS = frozenset("of de di من".split())
 
 # Morning and evening after a time ("10:30 pm", "10:30 م").
 MERIDIEMS = frozenset("am pm ص م".split())
+
+# Each kind of word, by the name the line kernel gives it (``_line_text.DATE_WORD_KINDS``).
+WORDS_OF_KIND = {
+    "month": MONTHS,
+    "month_suffix": MONTH_SUFFIXES,
+    "duration": DURATIONS,
+    "reading": READING,
+    "reading_join": READING_JOINS,
+    "meridiem": MERIDIEMS,
+}

@@ -229,14 +229,8 @@ _CHARS = _line_text.CharTable(
 )
 # The lexicon of ``date_share``: each folded word -> the number of its kind in the kernel
 # (from 1, in its DATE_WORD_KINDS order).
-_WORDS_OF_DATE_KIND = {
-    "month": date_words.MONTHS,
-    "month_suffix": date_words.MONTH_SUFFIXES,
-    "duration": date_words.DURATIONS,
-    "reading": date_words.READING,
-    "reading_join": date_words.READING_JOINS,
-    "meridiem": date_words.MERIDIEMS,
-}
 _DATE_WORDS = {
-    word: _line_text.DATE_WORD_KINDS.index(kind) + 1 for kind, words_of_kind in _WORDS_OF_DATE_KIND.items() for word in words_of_kind
+    word: _line_text.DATE_WORD_KINDS.index(kind) + 1
+    for kind, words_of_kind in date_words.WORDS_OF_KIND.items()
+    for word in words_of_kind
 }
