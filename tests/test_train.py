@@ -12,7 +12,7 @@ from classifier.ngram_hashing import lexical_inputs
 from classifier.page import Page
 from training.labeling import label_record
 from tests.paths import GOLD
-from training.train import HAND_LABELED_WEIGHT_GENERAL, HAND_LABELED_WEIGHT_HTML, fit_model, line_weights, training_tables
+from training.train import HAND_LABELED_WEIGHT, fit_model, line_weights, training_tables
 
 
 def test_hand_labeled_lines_weigh_more(tmp_path):
@@ -23,9 +23,8 @@ def test_hand_labeled_lines_weigh_more(tmp_path):
     annotation.write_text(format_page(aligned, aligned.labels), encoding="utf-8")
     corrected = next(read_annotated_pages(annotation))
     assert by_hand.extra[LABELED_BY_HAND] and corrected.extra[LABELED_BY_HAND]
-    for weight in (HAND_LABELED_WEIGHT_GENERAL, HAND_LABELED_WEIGHT_HTML):
-        weights = line_weights([by_hand, aligned, corrected], weight)
-        assert weights.tolist() == [weight] * 2 + [1.0] * 3 + [weight] * 3
+    weights = line_weights([by_hand, aligned, corrected])
+    assert weights.tolist() == [HAND_LABELED_WEIGHT] * 2 + [1.0] * 3 + [HAND_LABELED_WEIGHT] * 3
 
 
 def test_lexical_text_marks_the_opening_words_and_hides_digit_values():

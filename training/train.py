@@ -29,11 +29,7 @@ DEFAULT_SEED = 0
 # Weight of a hand-labeled line (a human read it) against a line labeled by aligning a page
 # with its gold text: the few dozen hand-labeled pages (Arabic and mixed-script ones, and a
 # user's corrected annotation files) are not to be drowned by thousands of aligned pages.
-# The general (plain-text) stages weigh them 15, the HTML stages 5: in `--cv-dataset arabic`
-# 15 lifts text mode to line F1 0.926 from 0.914, while in HTML mode it costs the other sites
-# 1.3 points in the cheap protocol (docs/evaluation.md, "Hand-labeled pages weighed 15").
-HAND_LABELED_WEIGHT_GENERAL = 15.0
-HAND_LABELED_WEIGHT_HTML = 5.0
+HAND_LABELED_WEIGHT = 5.0
 # The general stages (which read plain text) call content where p >= 0.4 rather than 0.5:
 # their final log-odds are raised by log(0.6 / 0.4), so that 0.5 stays the decision in both
 # modes. Out of fold (3 site-grouped folds over ../shared/data, docs/evaluation.md) text-mode
@@ -120,23 +116,20 @@ def fit_model(
     html = None
     if html_pages:
         from_html = tables.html["has_link_info"].to_numpy() == 1
-        html_table = tables.html if from_html.all() else tables.html[from_html]
-        html = labeled_table(html_table, html_pages, seed, HAND_LABELED_WEIGHT_HTML)
+        html = labeled_table(tables.html if from_html.all() else tables.html[from_html], html_pages, seed)
     model = LineClassifier(random_state=seed, general_log_odds_shift=GENERAL_LOG_ODDS_SHIFT)
-    return model.fit_tables(labeled_table(general, [*pages, *synthetic], seed, HAND_LABELED_WEIGHT_GENERAL), html)
+    return model.fit_tables(labeled_table(general, [*pages, *synthetic], seed), html)
 
 
-def labeled_table(table: pd.DataFrame, pages: Sequence[Page], seed: int, hand_labeled_weight: float) -> LabeledTable:
-    """``table`` (the rows of ``pages``, in order) with their targets, learned rows and weights
-    (``hand_labeled_weight`` for the lines of hand-labeled pages)."""
+def labeled_table(table: pd.DataFrame, pages: Sequence[Page], seed: int) -> LabeledTable:
+    """``table`` (the rows of ``pages``, in order) with their targets, learned rows and weights."""
     y, mask = targets(pages, seed)
-    return LabeledTable(table, y, mask, line_weights(pages, hand_labeled_weight))
+    return LabeledTable(table, y, mask, line_weights(pages))
 
 
-def line_weights(pages: Sequence[Page], hand_labeled_weight: float) -> np.ndarray:
-    """The training weight of every line of ``pages``: ``hand_labeled_weight`` on hand-labeled
-    pages, 1 on aligned ones."""
-    page_weights = [hand_labeled_weight if page.extra.get(LABELED_BY_HAND) else 1.0 for page in pages]
+def line_weights(pages: Sequence[Page]) -> np.ndarray:
+    """The training weight of every line of ``pages``."""
+    page_weights = [HAND_LABELED_WEIGHT if page.extra.get(LABELED_BY_HAND) else 1.0 for page in pages]
     return np.repeat(page_weights, [len(page.lines) for page in pages])
 
 
@@ -169,7 +162,7 @@ def train(
         "link_dropout_share": LINK_DROPOUT_SHARE,
         "general_log_odds_shift": GENERAL_LOG_ODDS_SHIFT,
         "html_stages": model.html_ is not None,
-        "hand_labeled_weight": {"general": HAND_LABELED_WEIGHT_GENERAL, "html": HAND_LABELED_WEIGHT_HTML},
+        "hand_labeled_weight": HAND_LABELED_WEIGHT,
         "synthetic_pages_per_direction": synthetic_per_direction,
         "cv": cv_scores,
     }
