@@ -40,6 +40,7 @@ from classifier.persistence import ModelError
 from classifier.predictor import Predictor
 from classifier.structure import line_structure
 from classifier.structure_features import NAMES_COLUMN, PROSE_REGION_COLUMNS, add_structure_features
+from classifier.text import LineTexts, measure_lines
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
 from training.datasets import iter_records, resolve_data_dir
@@ -76,13 +77,11 @@ def structure_without_prose_region(columns, pages: Sequence[Page]) -> None:
         columns[column] = np.full(len(columns["page_no"]), np.nan)
 
 
-# The featurizer's own step, kept before ``no-dates`` patches it, for the variant to call.
-ADD_LENGTH_AND_LINK_FEATURES = features._add_length_and_link_features
-
-
-def length_and_links_without_dates(columns, *args) -> None:
-    ADD_LENGTH_AND_LINK_FEATURES(columns, *args)
-    columns["date_share"] = np.full(len(columns["page_no"]), np.nan)
+def measured_without_dates(texts: Sequence[str]) -> LineTexts:
+    """``measure_lines`` with no ``date_share`` (NaN): the column it fills, left empty."""
+    measured = measure_lines(texts)
+    measured.measures["date_share"] = np.full(len(texts), np.nan)
+    return measured
 
 
 # Variants that leave a group's columns empty: the featurizer's step that adds them, replaced
@@ -90,7 +89,7 @@ def length_and_links_without_dates(columns, *args) -> None:
 REPLACED_STEPS = {
     "no-main-run": ("add_main_run_features", blank_main_run),
     "no-prose-region": ("add_structure_features", structure_without_prose_region),
-    "no-dates": ("_add_length_and_link_features", length_and_links_without_dates),
+    "no-dates": ("measure_lines", measured_without_dates),
 }
 
 
