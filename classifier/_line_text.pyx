@@ -479,11 +479,11 @@ cdef inline void add_run(int64_t* per_class, uint32_t classes, Py_ssize_t length
         classes &= classes - 1
 
 
-# ----- dates, times and reading times ----------------------------------------------------------
+# ----- dates, times, reading times and counts ---------------------------------------------------
 
 # The kinds of the words of ``date_share``'s lexicon (``classifier.date_words``), numbered from
 # 1 in this order in the ``date_words`` dict ``measure_lines`` takes.
-DATE_WORD_KINDS = ("month", "month_suffix", "duration", "reading", "reading_join", "meridiem")
+DATE_WORD_KINDS = ("month", "month_suffix", "duration", "reading", "reading_join", "meridiem", "count")
 cdef enum DateWordKind:
     NOT_LOOKED_UP = -1
     NOT_A_DATE_WORD = 0
@@ -493,6 +493,7 @@ cdef enum DateWordKind:
     READING = 4
     READING_JOIN = 5
     MERIDIEM = 6
+    COUNT = 7
 
 # A gap that joins the parts of a date ("5 March, 2024", "وقت القراءة: 3 دقائق") is at most
 # this many characters of spaces and ``is_date_join`` characters.
@@ -526,9 +527,10 @@ cdef class DateTokens:
         self.date_words = date_words
 
     cdef double share_of(self, str folded_text, Folded* folded, const Masks* masks) except -1:
-        """The share of a folded line's characters, spaces left out, that are dates, times
-        and reading times: a number joined to a month name (``cover_month_date``), a numeric
-        date, a time, a CJK date, a reading time (each ``cover_`` method gives its shape).
+        """The share of a folded line's characters, spaces left out, that are dates, times,
+        reading times and counts: a number joined to a month name (``cover_month_date``), a
+        numeric date, a time, a CJK date, a reading time, a count of views or comments (each
+        ``cover_`` method gives its shape).
         Tokens are runs of word characters that are all digits or all not; a line without
         digits has no date."""
         cdef Py_ssize_t i, t
@@ -544,6 +546,7 @@ cdef class DateTokens:
                 self.cover_time(t)
                 self.cover_reading_time(t)
                 self.cover_cjk_date(t)
+                self.cover_count(t)
             else:
                 self.cover_month_date(t)
         return self.share()
@@ -666,6 +669,21 @@ cdef class DateTokens:
             self.cover(t, t + 3)
         if self.joined(t - 1) and self.kind(t - 1) == READING:
             self.cover(t - 1, t + 1)
+        return 0
+
+    cdef int cover_count(self, Py_ssize_t t) except -1:
+        """A number (token ``t``, 1 to 9 digits, then maybe groups of three after a comma or
+        full stop: "814,871") and a count word joined after it ("١٤ مشاهدة", "814,871 views",
+        "4 Kommentare") or before it ("Views: 1,204")."""
+        if not self.digits(t, 1, 9):
+            return 0
+        cdef Py_ssize_t last = t
+        while self.digits(last + 1, 3, 3) and (self.gap_is(last, u",") or self.gap_is(last, u".")):
+            last += 1
+        if self.joined(last) and self.kind(last + 1) == COUNT:
+            self.cover(t, last + 1)
+        if self.joined(t - 1) and self.kind(t - 1) == COUNT:
+            self.cover(t - 1, last)
         return 0
 
     cdef int cover_cjk_date(self, Py_ssize_t t) except -1:

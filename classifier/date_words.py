@@ -1,9 +1,10 @@
-"""The words that make a date, a time or a reading time, folded (``classifier.text.fold``:
-casefolded, Arabic marks and tatweel dropped), for the line kernel's ``date_share``: bylines,
-datelines and "5 min read" lines are chrome in every language, and their words are few.
+"""The words that make a date, a time, a reading time or a count of readers' actions, folded
+(``classifier.text.fold``: casefolded, Arabic marks and tatweel dropped), for the line
+kernel's ``date_share``: bylines, datelines, "5 min read" and "1,204 views" lines are chrome
+in every language, and their words are few.
 
 A word counts only next to digits (``classifier/_line_text.pyx`` says how), so that "May",
-"Mars" or "آب" in prose is not a date."""
+"Mars" or "آب" in prose is not a date, nor "comments" a count."""
 
 # Month names and their usual abbreviations: English, French, German, Spanish, Portuguese,
 # Italian, Russian (genitive, as dates write them), Arabic (Egyptian and Gulf forms, and the
@@ -44,6 +45,20 @@ READING_JOINS = frozenset("of de di من".split())
 # Morning and evening after a time ("10:30 pm", "10:30 م").
 MERIDIEMS = frozenset("am pm ص م".split())
 
+# What a page counts of its readers ("١٤ مشاهدة", "814,871 Views", "4 Kommentare", "Views:
+# 1,204"): views, comments, likes, shares, replies, followers. Left out: "reads" (a count of
+# readers that some gold texts keep) and "قراءة" (a reading time's word).
+COUNTS = frozenset("""
+view views comment comments like likes share shares reply replies response responses follower followers
+vue vues commentaire commentaires partage partages
+aufruf aufrufe kommentar kommentare
+vista vistas visita visitas comentario comentarios
+visualização visualizações comentário comentários
+visualizzazione visualizzazioni commento commenti
+просмотр просмотра просмотров комментарий комментария комментариев
+مشاهدة مشاهدات تعليق تعليقات مشاركة مشاركات إعجاب اعجاب
+""".split())
+
 # Each kind of word, by the name the line kernel gives it (``_line_text.DATE_WORD_KINDS``).
 WORDS_OF_KIND = {
     "month": MONTHS,
@@ -52,4 +67,5 @@ WORDS_OF_KIND = {
     "reading": READING,
     "reading_join": READING_JOINS,
     "meridiem": MERIDIEMS,
+    "count": COUNTS,
 }

@@ -153,7 +153,7 @@ class LineTexts:
     # its list, menu and sentence shapes (``classifier._line_text.SHAPE_COUNTS`` and
     # ``SHAPE_FLAGS``: ``indent_chars`` and ``starts_with_bullet`` are of the text before
     # stripping); ``date_share``, the share of its folded characters (spaces left out) that
-    # are dates, times and reading times (``classifier.date_words``).
+    # are dates, times, reading times and counts of views or comments (``classifier.date_words``).
     measures: dict[str, np.ndarray]
 
 

@@ -90,6 +90,8 @@ NUMBER = r"(?<!\d)\d{{{},{}}}(?!\d)".format
 MONTH = r"(?<![^\W\d])" + alternatives(date_words.MONTHS) + f"(?:{JOIN}{alternatives(date_words.MONTH_SUFFIXES)})?"
 DURATION = f"{NUMBER(1, 3)}{JOIN}{alternatives(date_words.DURATIONS)}"
 READING = r"(?<![^\W\d])" + alternatives(date_words.READING)
+COUNTED = NUMBER(1, 9) + r"(?:[,.]\d{3}(?!\d))*"
+COUNT = r"(?<![^\W\d])" + alternatives(date_words.COUNTS)
 DATE_PATTERNS = [
     re.compile(p)
     for p in (
@@ -100,6 +102,8 @@ DATE_PATTERNS = [
         f"{DURATION}{JOIN}(?:{alternatives(date_words.READING_JOINS)}{JOIN})?{READING}",
         f"{READING}{JOIN}{DURATION}",
         r"(?<!\d)(?:\d{1,4}(?!\d)[年月日]){2,}",
+        f"{COUNTED}{JOIN}{COUNT}",
+        f"{COUNT}{JOIN}{COUNTED}",
     )
 ]
 
@@ -200,10 +204,11 @@ ANY_CHAR = st.one_of(st.characters(), st.integers(0xD800, 0xDFFF).map(chr), st.i
 PATTERN_CHARS = st.sampled_from(list("ahtps:/w.@_ c1٣\t\u00a0\u200f•-)|»›>·：:?。©®()\n'」xİß"))
 
 
-# Tokens and joins of dates, to build many near-dates.
+# Tokens and joins of dates and counts, to build many near-dates.
 DATE_PIECES = st.sampled_from(
     ["5", "12", "2024", "12345", "١٢", "march", "Mar", "كانون", "الثاني", "min", "دقائق", "read", "قراءة", "of", "pm", "م",
-     "年", "月", "日", "x", " ", "  ", ",", ".", ":", "/", "-", "،", "\u0640", "\u200f"]
+     "年", "月", "日", "x", " ", "  ", ",", ".", ":", "/", "-", "،", "\u0640", "\u200f",
+     "871", "123456789", "1234567890", "views", "Comments", "مشاهدة", "тыс"]
 )
 
 
