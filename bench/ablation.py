@@ -14,7 +14,8 @@ structure) and text mode; line F1 also over the pages of ordinary size (see
 - ``no-main-run``: the main-run columns (classifier/main_run.py) left empty;
 - ``no-prose-region``: the prose-region columns (``structure_features.PROSE_REGION_COLUMNS``:
   where a line stands to the element that holds most of the page's prose) left empty;
-- ``no-dates``: the ``date_share`` column (dates, times, reading times and counts) left empty.
+- ``no-dates``: the ``date_share`` column (dates, times, times ago, reading times and
+  counts) left empty.
 
 Costs are wall µs per line of the group's own work on the same pages: for structure, the
 DOM walk (html.render_html minus Resiliparse's rendering, on raw HTML of the datasets) plus

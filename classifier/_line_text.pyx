@@ -479,11 +479,13 @@ cdef inline void add_run(int64_t* per_class, uint32_t classes, Py_ssize_t length
         classes &= classes - 1
 
 
-# ----- dates, times, reading times and counts ---------------------------------------------------
+# ----- dates, times, times ago, reading times and counts ---------------------------------------------------
 
 # The kinds of the words of ``date_share``'s lexicon (``classifier.date_words``), numbered from
 # 1 in this order in the ``date_words`` dict ``measure_lines`` takes.
-DATE_WORD_KINDS = ("month", "month_suffix", "duration", "reading", "reading_join", "meridiem", "count")
+DATE_WORD_KINDS = (
+    "month", "month_suffix", "duration", "reading", "reading_join", "meridiem", "count", "time_unit", "ago", "ago_lead",
+)
 cdef enum DateWordKind:
     NOT_LOOKED_UP = -1
     NOT_A_DATE_WORD = 0
@@ -494,6 +496,9 @@ cdef enum DateWordKind:
     READING_JOIN = 5
     MERIDIEM = 6
     COUNT = 7
+    TIME_UNIT = 8
+    AGO = 9
+    AGO_LEAD = 10
 
 # A gap that joins the parts of a date ("5 March, 2024", "وقت القراءة: 3 دقائق") is at most
 # this many characters of spaces and ``is_date_join`` characters.
@@ -528,9 +533,9 @@ cdef class DateTokens:
 
     cdef double share_of(self, str folded_text, Folded* folded, const Masks* masks) except -1:
         """The share of a folded line's characters, spaces left out, that are dates, times,
-        reading times and counts: a number joined to a month name (``cover_month_date``), a
-        numeric date, a time, a CJK date, a reading time, a count of views or comments (each
-        ``cover_`` method gives its shape).
+        times ago, reading times and counts: a number joined to a month name
+        (``cover_month_date``), a numeric date, a time, a CJK date, a time ago, a reading time,
+        a count of views or comments (each ``cover_`` method gives its shape).
         Tokens are runs of word characters that are all digits or all not; a line without
         digits has no date."""
         cdef Py_ssize_t i, t
@@ -547,6 +552,7 @@ cdef class DateTokens:
                 self.cover_reading_time(t)
                 self.cover_cjk_date(t)
                 self.cover_count(t)
+                self.cover_time_ago(t)
             else:
                 self.cover_month_date(t)
         return self.share()
@@ -685,6 +691,37 @@ cdef class DateTokens:
         if self.joined(t - 1) and self.kind(t - 1) == COUNT:
             self.cover(t - 1, last)
         return 0
+
+    cdef int cover_time_ago(self, Py_ssize_t t) except -1:
+        """A number of 1 to 3 digits (token ``t``) joined to a unit of time, then maybe more
+        numbers and units ("2 hours, 5 minutes"), with "ago" joined after them ("3 days ago",
+        "3 ore fa") or a lead joined before them ("hace 2 horas", "منذ 3 ساعات", "il y a 5
+        jours"). Times ago without digits ("an hour ago", "منذ ساعتين") are left out: the
+        kernel tokenizes only lines with digits."""
+        if not (self.digits(t, 1, 3) and self.joined(t) and self.is_unit(t + 1)):
+            return 0
+        cdef Py_ssize_t last = t + 1
+        while self.digits(last + 1, 1, 3) and self.joined(last) and self.joined(last + 1) and self.is_unit(last + 2):
+            last += 2
+        if self.joined(last) and (self.kind(last + 1) == AGO or self.is_word(last + 1, u"ago")):
+            self.cover(t, last + 1)
+        if self.joined(t - 1) and self.kind(t - 1) == AGO_LEAD:
+            self.cover(t - 1, last)
+        if self.joined(t - 1) and self.is_word(t - 1, u"a") and self.joined(t - 2) and self.is_word(t - 2, u"y") \
+                and self.joined(t - 3) and self.is_word(t - 3, u"il"):
+            self.cover(t - 3, last)
+        return 0
+
+    cdef inline bint is_unit(self, Py_ssize_t t) except -1:
+        """Token ``t`` is a unit of time: a reading time's unit, or a longer or shorter one."""
+        cdef int kind = self.kind(t)
+        return kind == DURATION or kind == TIME_UNIT
+
+    cdef bint is_word(self, Py_ssize_t t, str word) except -1:
+        """Token ``t`` exists and is ``word`` (folded)."""
+        if t < 0 or t >= self.count() or self.tokens[t].digits or self.length(t) != len(word):
+            return False
+        return PyUnicode_Substring(self.folded_text, self.tokens[t].start, self.tokens[t].end) == word
 
     cdef int cover_cjk_date(self, Py_ssize_t t) except -1:
         """Two or more numbers from token ``t`` on, each followed by 年, 月 or 日 and nothing

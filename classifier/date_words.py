@@ -1,7 +1,7 @@
-"""The words that make a date, a time, a reading time or a count of readers' actions, folded
-(``classifier.text.fold``: casefolded, Arabic marks and tatweel dropped), for the line
-kernel's ``date_share``: bylines, datelines, "5 min read" and "1,204 views" lines are chrome
-in every language, and their words are few.
+"""The words that make a date, a time, a time ago, a reading time or a count of readers'
+actions, folded (``classifier.text.fold``: casefolded, Arabic marks and tatweel dropped), for
+the line kernel's ``date_share``: bylines, datelines, "3 hours ago", "5 min read" and "1,204
+views" lines are chrome in every language, and their words are few.
 
 A word counts only next to digits (``classifier/_line_text.pyx`` says how), so that "May",
 "Mars" or "آب" in prose is not a date, nor "comments" a count."""
@@ -31,9 +31,9 @@ gen giu lug ott dic
 # The second word of the Levantine two-word months: "كانون الثاني", "تشرين الأول".
 MONTH_SUFFIXES = frozenset("الأول الاول الثاني".split())
 
-# Units of a reading time ("5 min read", "قراءة 3 دقائق").
+# Units of a reading time ("5 min read", "قراءة 3 دقائق"), and of a time ago.
 DURATIONS = frozenset("""
-min mins minute minutes minuten minutos minuti минут минуты минута دقيقة دقيقتان دقيقتين دقائق
+min mins minute minutes minuten minuto minutos minuti минут минуты минута минуту دقيقة دقيقتان دقيقتين دقائق
 """.split())
 
 # The reading in a reading time, and the words that join it to the unit ("5 minutes of reading").
@@ -44,6 +44,26 @@ READING_JOINS = frozenset("of de di من".split())
 
 # Morning and evening after a time ("10:30 pm", "10:30 م").
 MERIDIEMS = frozenset("am pm ص م".split())
+
+# The other units of a time ago ("3 hours ago", "hace 2 días", "منذ 3 ساعات"): seconds to
+# years in English, Spanish, Portuguese, French, German, Italian, Russian and Arabic.
+TIME_UNITS = frozenset("""
+second seconds sec secs hour hours hr hrs day days week weeks wk wks month months year years yr yrs
+segundo segundos hora horas día días dia dias semana semanas mes meses mês año años ano anos
+seconde secondes heure heures jour jours semaine semaines mois an ans année années
+sekunde sekunden stunde stunden tag tage tagen woche wochen monat monate monaten jahr jahre jahren
+secondo secondi ora ore giorno giorni settimana settimane mese mesi anno anni
+секунду секунды секунд час часа часов день дня дней неделю недели недель месяц месяца месяцев год года лет
+ثانية ثوان ثواني ثانيتين ساعة ساعات ساعتين يوم أيام ايام يومين أسبوع اسبوع أسابيع اسابيع أسبوعين شهر أشهر اشهر شهور شهرين
+سنة سنوات سنين سنتين عام أعوام اعوام
+""".split())
+
+# "Ago" after a time ("3 ore fa", "2 часа назад", "2 horas atrás"; English "ago" is a month
+# abbreviation, August in Spanish and Italian, which the kernel takes as "ago" there), and
+# before it ("hace", "há", "vor", "منذ", "قبل"; French's "il y a" is three words, which the
+# kernel reads as such).
+AGO = frozenset("fa назад atrás atras".split())
+AGO_LEADS = frozenset("hace há vor منذ قبل".split())
 
 # What a page counts of its readers ("١٤ مشاهدة", "814,871 Views", "4 Kommentare", "Views:
 # 1,204"): views, comments, likes, shares, replies, followers. Left out: "reads" (a count of
@@ -68,4 +88,7 @@ WORDS_OF_KIND = {
     "reading_join": READING_JOINS,
     "meridiem": MERIDIEMS,
     "count": COUNTS,
+    "time_unit": TIME_UNITS,
+    "ago": AGO,
+    "ago_lead": AGO_LEADS,
 }

@@ -51,8 +51,8 @@ PAGE_LANG_SAMPLE_CHARS = 600
 # and email addresses, terminal punctuation (closing quotes and brackets after it), a colon at
 # the end, a short label before a colon ("Source: Agencies", "المصدر: ..."; runs of such lines
 # are tickers, bylines and metadata lists), a copyright sign, the share of the line that is
-# dates, times, reading times and counts ("March 5, 2024", "10:30", "5 min read", "قراءة 3 دقائق",
-# "١٤ مشاهدة", "814,871 views").
+# dates, times, times ago, reading times and counts ("March 5, 2024", "10:30", "3 hours ago",
+# "hace 2 horas", "5 min read", "قراءة 3 دقائق", "١٤ مشاهدة", "814,871 views").
 SHAPE_COLUMNS = (
     "starts_with_bullet", "indent_chars", "n_separators", "n_urls",
     "ends_with_terminal_punct", "ends_with_colon", "has_colon_prefix", "has_copyright_sign", "date_share",

@@ -153,7 +153,8 @@ class LineTexts:
     # its list, menu and sentence shapes (``classifier._line_text.SHAPE_COUNTS`` and
     # ``SHAPE_FLAGS``: ``indent_chars`` and ``starts_with_bullet`` are of the text before
     # stripping); ``date_share``, the share of its folded characters (spaces left out) that
-    # are dates, times, reading times and counts of views or comments (``classifier.date_words``).
+    # are dates, times, times ago, reading times and counts of views or comments
+    # (``classifier.date_words``).
     measures: dict[str, np.ndarray]
 
 

@@ -1,6 +1,9 @@
 """Features on hand-made lines: Latin, Arabic, mixed, CJK, empty, punctuation only."""
 
+import gzip
+import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -8,9 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classifier.features import feature_names, featurize, stack_tables
+from classifier.html import render_html
 from classifier.page import Page
 from classifier.text import normalize_line
-from tests.paths import SEEDS
+from tests.paths import SEEDS, SHARED_DATA
 
 ARTICLE_EN = "The minister said on Monday that the budget would grow by four percent next year."
 ARTICLE_AR = "قال الوزير يوم الاثنين إن الميزانية ستنمو بنسبة أربعة في المئة في العام المقبل، وفق ما أعلنته الحكومة؟"
@@ -164,6 +168,26 @@ def test_dates_and_reading_times_of_the_seed_bylines_are_told_from_article_lines
     assert featurize([Page("counts", counts)])["date_share"].tolist() == [1.0] * len(counts)
     prose = "Shareholders sent 3 comments to the board, which read them all before the vote on Monday."
     assert 0 < featurize([Page("prose", [prose])])["date_share"].iloc[0] < 0.2
+    times_ago = ["3 days ago", "2 hours, 5 minutes ago", "vor 3 Stunden", "il y a 5 jours", "منذ ٣ ساعات", "2 часа назад"]
+    assert featurize([Page("ago", times_ago)])["date_share"].tolist() == [1.0] * len(times_ago)
+    prose = "The firm was founded 20 years ago in Ohio by two brothers who still run it together today."
+    assert 0 < featurize([Page("prose", [prose])])["date_share"].iloc[0] < 0.25
+
+
+def test_the_comment_times_of_a_spanish_page_are_dates():
+    # newspaper3k's Spanish fixture (ultimahora.es): each reader comment is stamped "Hace 28
+    # minutos", "Hace 2 horas" (chrome by its gold); none of its article lines is a date.
+    path = SHARED_DATA / "newspaper3k_fixtures.jsonl.gz"
+    if not path.is_file():
+        pytest.skip(f"shared data not found at {SHARED_DATA}; set BOILERLINE_DATA to the folder of *.jsonl.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        record = next(record for record in map(json.loads, handle) if record["id"].endswith("spanish_article"))
+    lines = render_html(record["html"]).lines
+    shares = dict(zip(lines, featurize([Page("es", lines)])["date_share"]))
+    stamps = [line for line in lines if re.fullmatch(r"Hace \d+ (minutos|horas)", line.strip())]
+    assert len(stamps) >= 5 and all(shares[line] == 1.0 for line in stamps)
+    article = [line for line in lines if len(line) > 200]
+    assert len(article) >= 5 and max(shares[line] for line in article) < 0.1
 
 
 def test_block_bullet_share_is_per_blank_line_block():

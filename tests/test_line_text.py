@@ -92,6 +92,9 @@ DURATION = f"{NUMBER(1, 3)}{JOIN}{alternatives(date_words.DURATIONS)}"
 READING = r"(?<![^\W\d])" + alternatives(date_words.READING)
 COUNTED = NUMBER(1, 9) + r"(?:[,.]\d{3}(?!\d))*"
 COUNT = r"(?<![^\W\d])" + alternatives(date_words.COUNTS)
+UNIT = alternatives(date_words.DURATIONS | date_words.TIME_UNITS)
+TIME = f"{NUMBER(1, 3)}{JOIN}{UNIT}(?:{JOIN}{NUMBER(1, 3)}{JOIN}{UNIT})*"
+AGO_LEAD = r"(?<![^\W\d])(?:" + alternatives(date_words.AGO_LEADS) + "|" + JOIN.join(map(alternatives, ({"il"}, {"y"}, {"a"}))) + ")"
 DATE_PATTERNS = [
     re.compile(p)
     for p in (
@@ -104,6 +107,8 @@ DATE_PATTERNS = [
         r"(?<!\d)(?:\d{1,4}(?!\d)[年月日]){2,}",
         f"{COUNTED}{JOIN}{COUNT}",
         f"{COUNT}{JOIN}{COUNTED}",
+        f"{TIME}{JOIN}{alternatives(date_words.AGO | {'ago'})}",
+        f"{AGO_LEAD}{JOIN}{TIME}",
     )
 ]
 
@@ -160,6 +165,8 @@ EDGE_LINES = [
     "5 min read", "5 minutes of reading", "Lesezeit: 4 Minuten", "قراءة ٣ دقائق", "3 دقائق للقراءة", "٥ كانون الثاني ٢٠٢٤",
     "السبت، 12 أكتوبر 2024 - 10:45 م", "2024年5月1日发布", "5月1日 ", "In March the army moved", "10 out of 12", "May2024",
     "12345 March", "March 12345", "1:30:4", "123:45", "Jan.. ,3", "read 5 min read", "٢٠٢٤/٥/١",
+    "3 days ago", "2 hours, 5 minutes ago.", "Hace 28 minutos", "il y a 5 jours", "ilya 3 jours", "منذ ٣ ساعات",
+    "2 часа назад", "3 ore fa", "há 2 horas", "1234 days ago", "a 3 horas de Madrid", "founded 20 years ago in Ohio",
     ARTICLE_EN, ARTICLE_AR, ARTICLE_EN * 200, ARTICLE_AR * 100, "mail me at a@b.co or www.x.org | " * 500,
 ]
 
@@ -208,7 +215,8 @@ PATTERN_CHARS = st.sampled_from(list("ahtps:/w.@_ c1٣\t\u00a0\u200f•-)|»›>
 DATE_PIECES = st.sampled_from(
     ["5", "12", "2024", "12345", "١٢", "march", "Mar", "كانون", "الثاني", "min", "دقائق", "read", "قراءة", "of", "pm", "م",
      "年", "月", "日", "x", " ", "  ", ",", ".", ":", "/", "-", "،", "\u0640", "\u200f",
-     "871", "123456789", "1234567890", "views", "Comments", "مشاهدة", "тыс"]
+     "871", "123456789", "1234567890", "views", "Comments", "مشاهدة", "тыс",
+     "hours", "Días", "ساعات", "ago", "назад", "hace", "منذ", "il", "y", "a", "ya"]
 )
 
 
