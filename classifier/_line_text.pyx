@@ -479,7 +479,7 @@ cdef inline void add_run(int64_t* per_class, uint32_t classes, Py_ssize_t length
         classes &= classes - 1
 
 
-# ----- dates, times, times ago, reading times and counts ---------------------------------------------------
+# ----- dates, times, times ago, reading times and counts -----------------------------------------
 
 # The kinds of the words of ``date_share``'s lexicon (``classifier.date_words``), numbered from
 # 1 in this order in the ``date_words`` dict ``measure_lines`` takes.

@@ -166,12 +166,12 @@ def test_dates_and_reading_times_of_the_seed_bylines_are_told_from_article_lines
     assert dated > 0.7 and reading == 1.0 and views == 1.0 and article == words_only == 0.0
     counts = ["814,871 Views", "Views: 1,204", "4 Kommentare", "47 comments", "125 просмотров"]
     assert featurize([Page("counts", counts)])["date_share"].tolist() == [1.0] * len(counts)
-    prose = "Shareholders sent 3 comments to the board, which read them all before the vote on Monday."
-    assert 0 < featurize([Page("prose", [prose])])["date_share"].iloc[0] < 0.2
+    counted_in_prose = "Shareholders sent 3 comments to the board, which read them all before the vote on Monday."
+    assert 0 < featurize([Page("prose", [counted_in_prose])])["date_share"].iloc[0] < 0.2
     times_ago = ["3 days ago", "2 hours, 5 minutes ago", "vor 3 Stunden", "il y a 5 jours", "منذ ٣ ساعات", "2 часа назад"]
     assert featurize([Page("ago", times_ago)])["date_share"].tolist() == [1.0] * len(times_ago)
-    prose = "The firm was founded 20 years ago in Ohio by two brothers who still run it together today."
-    assert 0 < featurize([Page("prose", [prose])])["date_share"].iloc[0] < 0.25
+    ago_in_prose = "The firm was founded 20 years ago in Ohio by two brothers who still run it together today."
+    assert 0 < featurize([Page("prose", [ago_in_prose])])["date_share"].iloc[0] < 0.25
 
 
 def test_the_comment_times_of_a_spanish_page_are_dates():
