@@ -14,7 +14,7 @@ from classifier.features import feature_names, featurize, stack_tables
 from classifier.html import render_html
 from classifier.page import Page
 from classifier.text import normalize_line
-from tests.paths import SEEDS, SHARED_DATA
+from tests.paths import SEEDS
 
 ARTICLE_EN = "The minister said on Monday that the budget would grow by four percent next year."
 ARTICLE_AR = "قال الوزير يوم الاثنين إن الميزانية ستنمو بنسبة أربعة في المئة في العام المقبل، وفق ما أعلنته الحكومة؟"
@@ -174,13 +174,10 @@ def test_dates_and_reading_times_of_the_seed_bylines_are_told_from_article_lines
     assert 0 < featurize([Page("prose", [ago_in_prose])])["date_share"].iloc[0] < 0.25
 
 
-def test_the_comment_times_of_a_spanish_page_are_dates():
+def test_the_comment_times_of_a_spanish_page_are_dates(shared_data):
     # newspaper3k's Spanish fixture (ultimahora.es): each reader comment is stamped "Hace 28
     # minutos", "Hace 2 horas" (chrome by its gold); none of its article lines is a date.
-    path = SHARED_DATA / "newspaper3k_fixtures.jsonl.gz"
-    if not path.is_file():
-        pytest.skip(f"shared data not found at {SHARED_DATA}; set BOILERLINE_DATA to the folder of *.jsonl.gz")
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
+    with gzip.open(shared_data / "newspaper3k_fixtures.jsonl.gz", "rt", encoding="utf-8") as handle:
         record = next(record for record in map(json.loads, handle) if record["id"].endswith("spanish_article"))
     lines = render_html(record["html"]).lines
     shares = dict(zip(lines, featurize([Page("es", lines)])["date_share"]))
