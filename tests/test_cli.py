@@ -176,13 +176,14 @@ def test_help_loads_no_model_libraries():
 
 def test_predict_loads_neither_scikit_learn_nor_a_pickle(tmp_path):
     """``boilerline predict`` reads the model's arrays: scikit-learn, scipy and joblib stay
-    unimported (each costs start-up time; a pickle could run code)."""
+    unimported (each costs start-up time; a pickle could run code), and so do jusText and
+    lxml (the stoplists are read from jusText's files)."""
     out = tmp_path / "out.jsonl"
     probe = (
         "import sys; from classifier.cli import app\n"
         f"sys.argv = ['boilerline', 'predict', {str(SEED_000)!r}, '--output', {str(out)!r}]\n"
         "try:\n    app()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('sklearn', 'joblib', 'scipy') if m in sys.modules))"
+        "print(sorted(m for m in ('sklearn', 'joblib', 'scipy', 'justext', 'lxml') if m in sys.modules))"
     )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"
