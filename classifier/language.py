@@ -106,7 +106,7 @@ def detect_languages(texts: Sequence[str]) -> list[str | None]:
 def stoplist_name(lang: str | None) -> str | None:
     """The name of jusText's stoplist for a langdetect code, or None when it has none."""
     name = _STOPLIST_NAMES.get(lang or "")
-    return name if name is not None and (_justext_stoplists() / f"{name}.txt").is_file() else None
+    return name if name is not None and _stoplist_file(name).is_file() else None
 
 
 @lru_cache(maxsize=None)
@@ -115,15 +115,19 @@ def stopwords(lang: str | None) -> frozenset[str]:
     name = stoplist_name(lang)
     if name is None:
         return frozenset()
-    entries = (_justext_stoplists() / f"{name}.txt").read_bytes().splitlines()  # as jusText splits them
+    entries = _stoplist_file(name).read_bytes().splitlines()  # as jusText splits them
     return frozenset(word for entry in entries for word in words(entry.decode("utf-8").lower()))
+
+
+def _stoplist_file(name: str) -> Path:
+    """jusText's stoplist file ``name`` (a word a line)."""
+    return _justext_stoplists() / f"{name}.txt"
 
 
 @lru_cache(maxsize=1)
 def _justext_stoplists() -> Path:
-    """jusText's folder of stoplists (one ``<Name>.txt`` a language, a word a line), found
-    without importing jusText, whose import loads lxml and urllib: about 30 ms of every
-    command's start, for a few text files."""
+    """jusText's folder of stoplists, found without importing jusText, whose import loads
+    lxml and urllib: about 30 ms of every command's start, for a few text files."""
     spec = importlib.util.find_spec("justext")
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError("jusText is not installed (pip install justext): its stoplists are missing")
