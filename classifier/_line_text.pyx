@@ -259,8 +259,11 @@ cdef inline bint is_edge_separator(Py_UCS4 char) noexcept nogil:
 
 
 cdef inline bint is_terminal_punct(Py_UCS4 char) noexcept nogil:
-    """Terminal punctuation: Latin, Arabic question mark and full stop (؟ ۔), CJK and ellipsis."""
-    return char in u".!?؟۔。！？…"
+    """Terminal punctuation: Latin, Arabic question mark and full stop (؟ ۔), CJK (with the
+    half- and full-width stops ｡ ．), ellipsis, and the sentence ends of scripts that have no
+    full stop: the danda and double danda (। ॥: Hindi, Marathi, Nepali, Bengali, Punjabi),
+    Myanmar ။, Armenian ։, Ethiopic ።, Khmer ។ ៕ and Tibetan །."""
+    return char in u".!?؟۔。！？…｡．।॥။։።។៕།"
 
 
 cdef inline bint is_closing_mark(Py_UCS4 char) noexcept nogil:

@@ -329,6 +329,13 @@ SYNTHETIC = typer.Option(
     0, "--synthetic", min=0,
     help="Synthetic mixed-script training pages per direction (training/augment.py); none by default, see docs/evaluation.md.",
 )
+# The default is training.train.CIPHERED_SITE_SHARE, written out so that --help needs no
+# import of the training code; tests/test_cipher.py checks that they agree.
+CIPHERED_SHARE = typer.Option(
+    0.3, "--ciphered-share", min=0.0, max=1.0,
+    help="Share of Latin-script sites also learned from as ciphered copies, a language the model cannot read "
+    "(training/cipher.py); 0 turns them off, see docs/evaluation.md.",
+)
 
 
 def _load_training_pages(data: list[Path]):
@@ -347,6 +354,7 @@ def train(
     seed: int = typer.Option(0, help="Seed for link dropout, fold assignment and the learners."),
     cv: int = typer.Option(5, min=0, help="Site-grouped folds to score before the final fit (0: skip)."),
     synthetic: int = SYNTHETIC,
+    ciphered_share: float = CIPHERED_SHARE,
 ) -> None:
     """Train a model on labeled pages, print site-grouped CV scores, save model + metadata."""
     from training.evaluate import cross_validate
@@ -362,7 +370,7 @@ def train(
         try:
             cv_scores = cross_validate(
                 pages, cv, seed=seed, text_only=True, progress=_progress, train_tables=tables,
-                synthetic_per_direction=synthetic,
+                synthetic_per_direction=synthetic, ciphered_share=ciphered_share,
             ).scores
         except ValueError as error:
             fail(str(error))
@@ -370,7 +378,7 @@ def train(
     typer.echo(f"fitting on all {len(pages)} pages", err=True)
     meta = train_model(
         pages, out, seed=seed, sources=[str(path) for path in data], cv_scores=cv_scores, tables=tables,
-        synthetic_per_direction=synthetic,
+        synthetic_per_direction=synthetic, ciphered_share=ciphered_share,
     )
     typer.echo(f"wrote {out} ({meta['size_bytes'] / 1e6:.1f} MB) and {out.with_suffix('.json').name}", err=True)
 
@@ -400,6 +408,7 @@ def evaluate(
         None, help="With --cv: split only this dataset's pages into folds and score them; train every fold on all other pages too."
     ),
     synthetic: int = SYNTHETIC,
+    ciphered_share: float = CIPHERED_SHARE,
     baselines: Optional[str] = typer.Option(
         None, "--baselines",
         help="Also score these systems on the same pages, comma-separated or all: trafilatura, justext, boilerpy3, "
@@ -442,7 +451,8 @@ def evaluate(
         try:
             evaluation = cross_validate(
                 pages, cv, seed=seed, text_only=text_only, progress=_progress, test_dataset=cv_dataset,
-                synthetic_per_direction=synthetic, baselines=systems, html=html, extraction_cache=cache,
+                synthetic_per_direction=synthetic, ciphered_share=ciphered_share, baselines=systems, html=html,
+                extraction_cache=cache,
             )
         except ValueError as error:
             fail(str(error))

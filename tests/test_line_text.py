@@ -32,7 +32,7 @@ SHAPE_PATTERNS = {
     "has_copyright_sign": re.compile(r"©|\(c\)|®"),
 }
 BULLET = re.compile(r"^\s*(?:[•·◦▪►*\-–—]|\d+[.)])\s")
-TERMINAL_PUNCT = ".!?؟۔。！？…"
+TERMINAL_PUNCT = ".!?؟۔。！？…｡．।॥။։።។៕།"
 CLOSING_MARKS = "」』）〕\"'”’)"
 
 

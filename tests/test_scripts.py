@@ -110,6 +110,23 @@ def test_sentences_closed_by_quotes_or_brackets_end_in_terminal_punctuation():
     assert table["ends_with_terminal_punct"].tolist() == [1, 1, 1, 1, 0, 0, 0]
 
 
+# Article 1 of the Universal Declaration of Human Rights in scripts whose sentences end in a
+# mark of their own: Hindi (danda), Armenian, Burmese, Amharic and Khmer; then a Hindi menu item.
+SENTENCES_OF_OTHER_SCRIPTS = [
+    "सभी मनुष्यों को गौरव और अधिकारों के मामले में जन्मजात स्वतन्त्रता और समानता प्राप्त है।",
+    "Բոլոր մարդիկ ծնվում են ազատ ու հավասար իրենց արժանապատվությամբ ու իրավունքներով։",
+    "လူတိုင်းသည် တူညီ လွတ်လပ်သော ဂုဏ်သိက္ခါဖြင့် လည်းကောင်း၊ တူညီလွတ်လပ်သော အခွင့်အရေးများဖြင့် လည်းကောင်း၊ မွေးဖွားလာသူများ ဖြစ်သည်။",
+    "የሰው፡ ልጅ፡ ሁሉ፡ ሲወለድ፡ ነጻና፡ በክብርና፡ በመብትም፡ እኩልነት፡ ያለው፡ ነው።",
+    "មនុស្សទាំងអស់ កើតមកមានសេរីភាព និងសមភាព ក្នុងផ្នែកសេចក្តីថ្លៃថ្នូរ និងសិទ្ធិ។",
+    "मुख्य समाचार",
+]
+
+
+def test_sentences_of_scripts_without_a_full_stop_end_in_terminal_punctuation():
+    table = featurize([Page("p", SENTENCES_OF_OTHER_SCRIPTS)])
+    assert table["ends_with_terminal_punct"].tolist() == [1, 1, 1, 1, 1, 0]
+
+
 @pytest.fixture(scope="module")
 def chinese_page():
     path = SHARED_DATA / "chinese_wce.jsonl.gz"

@@ -28,7 +28,7 @@ from classifier.page import Page
 from training.baselines import SystemRun, run_baselines
 from training.extraction_cache import ExtractionCache
 from training.metrics import calibration, score
-from training.train import DEFAULT_SEED, SYNTHETIC_PAGES_PER_DIRECTION, TrainingTables, fit_model, training_tables, without_links
+from training.train import CIPHERED_SITE_SHARE, DEFAULT_SEED, SYNTHETIC_PAGES_PER_DIRECTION, TrainingTables, fit_model, training_tables, without_links
 
 # The model's name among the systems, by input mode (text_only).
 MODEL_SYSTEMS = {True: "boilerline-text", False: "boilerline-html"}
@@ -139,7 +139,7 @@ def cross_validate(
     pages: Sequence[Page], k: int, *, seed: int = DEFAULT_SEED, text_only: bool = True,
     progress: Callable[[str], None] | None = None, train_tables: TrainingTables | None = None,
     test_dataset: str | None = None, synthetic_per_direction: int = SYNTHETIC_PAGES_PER_DIRECTION,
-    baselines: Sequence[str] = (), html: Iterable[tuple[str, str]] = (), extraction_cache: ExtractionCache | None = None,
+    ciphered_share: float = CIPHERED_SITE_SHARE, baselines: Sequence[str] = (), html: Iterable[tuple[str, str]] = (), extraction_cache: ExtractionCache | None = None,
 ) -> Evaluation:
     """Train on K-1 folds and score the held-out fold, folds grouped by site, then score all
     held-out predictions together. No site has pages on both sides of a split.
@@ -156,7 +156,8 @@ def cross_validate(
     Features are label-free and computed per page (repetition per site, and a site is never
     split), so the tables are computed once and sliced per fold. Pass ``train_tables`` (from
     ``training_tables(pages, seed)``) to reuse those already computed. Each fold's synthetic
-    training pages are built from its own training pages only.
+    training pages, and its ciphered copies (``training.cipher``), are built from its own
+    training pages only.
     """
     tested = np.array([test_dataset is None or page.dataset == test_dataset for page in pages])
     if not tested.any():
@@ -176,14 +177,15 @@ def cross_validate(
         if progress:
             progress(f"fold {fold_no}/{k}: training on {len(train_pages)} pages, testing on {len(test_pages)}")
         fold_tables = train_tables.of_pages(train_pages, html=bool(html_tables))
-        model = fit_model([pages[i] for i in train_pages], seed, fold_tables, synthetic_per_direction)
+        model = fit_model([pages[i] for i in train_pages], seed, fold_tables, synthetic_per_direction, ciphered_share)
         for run, test_table in held_out:
             predict_held_out(model, test_table, test_pages, run)
     model_runs = [run for run, _ in held_out]
     baseline_runs = run_baselines(baselines, tested_pages, html, progress, extraction_cache)
     scores = {
         "folds": k, "grouped_by": "site", "text_only": text_only, "seed": seed, "test_dataset": test_dataset,
-        "synthetic_pages_per_direction": synthetic_per_direction, **system_scores(model_runs, baseline_runs),
+        "synthetic_pages_per_direction": synthetic_per_direction, "ciphered_site_share": ciphered_share,
+        **system_scores(model_runs, baseline_runs),
     }
     return Evaluation(scores, model_runs, baseline_runs)
 
