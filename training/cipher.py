@@ -4,9 +4,10 @@ with their letters replaced one for one by the letters of another alphabet.
 The shared data is four fifths English, and a handful of languages make up the rest, so on a
 site in a language it has barely seen (Portuguese, Hindi, Hebrew, Georgian) the model has no
 known words, no stoplist hits and no familiar character n-grams, and it loses much of the
-article (issue 14 saw recall under 0.55 on Portuguese, Italian and Russian news sites). A ciphered copy of a page keeps everything else a line shows (its length, its words
-and their lengths, punctuation, digits, links, place on the page and HTML structure, and its
-label) and takes away the words, so the model also learns to find the article from what any
+article (issue 14 saw recall under 0.55 on Portuguese, Italian and Russian news sites). A
+ciphered copy of a page keeps everything else a line shows (its length, its words and their
+lengths, punctuation, digits, links, place on the page and HTML structure, and its label) and
+takes away the words, so the model also learns to find the article from what any
 language shows. The copies are of whole sites with one alphabet per site, so a site's chrome
 still repeats across its pages, as it does in any language; each site gets a shuffled Latin
 alphabet (an unknown Latin-script language) or one of another script, the full stop becoming

@@ -28,7 +28,9 @@ from classifier.page import Page
 from training.baselines import SystemRun, run_baselines
 from training.extraction_cache import ExtractionCache
 from training.metrics import calibration, score
-from training.train import CIPHERED_SITE_SHARE, DEFAULT_SEED, SYNTHETIC_PAGES_PER_DIRECTION, TrainingTables, fit_model, training_tables, without_links
+from training.train import (
+    CIPHERED_SITE_SHARE, DEFAULT_SEED, SYNTHETIC_PAGES_PER_DIRECTION, TrainingTables, fit_model, training_tables, without_links,
+)
 
 # The model's name among the systems, by input mode (text_only).
 MODEL_SYSTEMS = {True: "boilerline-text", False: "boilerline-html"}
@@ -139,7 +141,8 @@ def cross_validate(
     pages: Sequence[Page], k: int, *, seed: int = DEFAULT_SEED, text_only: bool = True,
     progress: Callable[[str], None] | None = None, train_tables: TrainingTables | None = None,
     test_dataset: str | None = None, synthetic_per_direction: int = SYNTHETIC_PAGES_PER_DIRECTION,
-    ciphered_share: float = CIPHERED_SITE_SHARE, baselines: Sequence[str] = (), html: Iterable[tuple[str, str]] = (), extraction_cache: ExtractionCache | None = None,
+    ciphered_share: float = CIPHERED_SITE_SHARE, baselines: Sequence[str] = (), html: Iterable[tuple[str, str]] = (),
+    extraction_cache: ExtractionCache | None = None,
 ) -> Evaluation:
     """Train on K-1 folds and score the held-out fold, folds grouped by site, then score all
     held-out predictions together. No site has pages on both sides of a split.
