@@ -24,7 +24,8 @@ and fuzzing goes on. A native crash, timeout or out-of-memory ends libFuzzer's r
 is in the findings folder (``crash-*``, ``timeout-*``, ``oom-*``) and the run restarts for the
 remaining time. The corpus starts from real inputs: ``seeds/`` and the first pages of a few
 ``../shared/data`` datasets (when present), written to a temporary folder (or ``--corpus``).
-At the end the script prints, per target, the seconds run, the executions and the findings.
+At the end the script prints, per target, the seconds run, the executions and the findings,
+and exits non-zero on a finding or when a target ran no input at all.
 """
 
 from __future__ import annotations
@@ -332,7 +333,11 @@ def report(result: dict) -> None:
         f"\n## {result['target']}: {result['seconds']} s, {result['executions']:,} executions in {result['runs']} run(s); "
         f"corpus {result['corpus']} ({result['seeded']} seeds written); log {result['log']}"
     )
-    if not result["findings"] and not result["artifacts"]:
+    if not result["executions"]:
+        # A harness that fails before fuzzing (a model the code cannot load) restarts until the
+        # time is up, with nothing found because nothing ran.
+        print(f"the harness ran no input: see the end of {result['log']}")
+    elif not result["findings"] and not result["artifacts"]:
         print("no findings")
     for path in result["findings"]:
         text = path.read_text(encoding="utf-8")
@@ -362,7 +367,7 @@ def main() -> None:
     print("\n# fuzzing results")
     for result in results:
         report(result)
-    sys.exit(1 if any(r["findings"] or r["artifacts"] for r in results) else 0)
+    sys.exit(1 if any(r["findings"] or r["artifacts"] or not r["executions"] for r in results) else 0)
 
 
 if __name__ == "__main__":
