@@ -15,7 +15,9 @@ structure) and text mode; line F1 also over the pages of ordinary size (see
 - ``no-prose-region``: the prose-region columns (``structure_features.PROSE_REGION_COLUMNS``:
   where a line stands to the element that holds most of the page's prose) left empty;
 - ``no-dates``: the ``date_share`` column (dates, times, times ago, reading times and
-  counts) left empty.
+  counts) left empty;
+- ``no-p-first-ranks``: where a line's first-pass p ranks on its page (``page_p_first_max``,
+  ``p_first_page_rank``, read by the revise stage) left empty.
 
 Costs are wall µs per line of the group's own work on the same pages: for structure, the
 DOM walk (html.render_html minus Resiliparse's rendering, on raw HTML of the datasets) plus
@@ -35,10 +37,12 @@ from unittest import mock
 import numpy as np
 
 import classifier.features as features
+import classifier.predictor as predictor
 from classifier.main_run import MAIN_RUN_COLUMNS, add_main_run_features
 from classifier.page import Page
 from classifier.persistence import ModelError
 from classifier.predictor import Predictor
+from classifier.runs import Runs
 from classifier.structure import line_structure
 from classifier.structure_features import NAMES_COLUMN, PROSE_REGION_COLUMNS, add_structure_features
 from classifier.text import LineTexts, measure_lines
@@ -85,12 +89,18 @@ def measured_without_dates(texts: Sequence[str]) -> LineTexts:
     return measured
 
 
-# Variants that leave a group's columns empty: the featurizer's step that adds them, replaced
-# for the variant's run.
+def blank_p_first_ranks(columns, pages, p_first) -> None:
+    for column in ("page_p_first_max", "p_first_page_rank"):
+        columns[column] = np.full(len(p_first), np.nan)
+
+
+# Variants that leave a group's columns empty: the step that adds them (module, name),
+# replaced for the variant's run.
 REPLACED_STEPS = {
-    "no-main-run": ("add_main_run_features", blank_main_run),
-    "no-prose-region": ("add_structure_features", structure_without_prose_region),
-    "no-dates": ("measure_lines", measured_without_dates),
+    "no-main-run": (features, "add_main_run_features", blank_main_run),
+    "no-prose-region": (features, "add_structure_features", structure_without_prose_region),
+    "no-dates": (features, "measure_lines", measured_without_dates),
+    "no-p-first-ranks": (predictor, "_add_page_ranks", blank_p_first_ranks),
 }
 
 
@@ -112,7 +122,7 @@ def run_variant(name: str, pages: list[Page], folds: int, seed: int) -> dict[str
     if name == "no-structure":
         return cv_scores([without_structure(page) for page in pages], folds, seed)
     if name in REPLACED_STEPS:
-        with mock.patch.object(features, *REPLACED_STEPS[name]):
+        with mock.patch.object(*REPLACED_STEPS[name]):
             return cv_scores(pages, folds, seed)
     return cv_scores(pages, folds, seed)
 
@@ -138,14 +148,17 @@ def walk_us_per_line(data_dir: Path, n_pages: int, seed: int) -> tuple[float, in
 
 
 def column_costs(pages: list[Page]) -> dict[str, float]:
-    """µs per line of the structure columns, the main-run columns and the shipped names model
+    """µs per line of the structure columns, the main-run columns, the page ranks and the shipped names model
     (left out, with a message, where the shipped model does not fit this checkout's features:
     an experiment's worktree)."""
     table = features.featurize(pages)
     n = len(table)
+    runs, nonblank = Runs.of(table["page_no"].to_numpy()), ~table["is_blank"].to_numpy(dtype=bool)
     costs = {
         "structure columns": timed(add_structure_features, table.copy(), pages),
         "main-run columns": timed(add_main_run_features, table.copy()),
+        # Any p per line costs the same to rank: the line's length stands in for the first pass's.
+        "first-pass ranks": timed(predictor._add_page_ranks, {}, runs, np.where(nonblank, table["log_chars"].to_numpy(), np.nan)),
     }
     try:
         costs["names model"] = timed(Predictor.load().general.name_scores, table[NAMES_COLUMN].to_numpy())

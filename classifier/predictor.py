@@ -55,7 +55,10 @@ def first_pass_columns() -> list[str]:
 def first_pass_output_columns() -> list[str]:
     """The first pass's output and its context: what the revise stage reads beyond the first pass's inputs."""
     context = [f"p_first_{offset_tag(k)}" for k in FIRST_PASS_OFFSETS]
-    return ["p_first", *context, "window_p_first_mean", "window_p_first_mean_wide", "page_p_first_mean", "block_p_first_mean"]
+    return [
+        "p_first", *context, "window_p_first_mean", "window_p_first_mean_wide", "page_p_first_mean", "block_p_first_mean",
+        "page_p_first_max", "p_first_page_rank",
+    ]
 
 
 def revise_columns() -> list[str]:
@@ -317,3 +320,15 @@ def add_first_pass_context(columns: Columns) -> None:
     blanks_before = pages.cumsum(is_blank.astype(np.int64))
     block = page_of_row * (int(blanks_before.max(initial=0)) + 1) + blanks_before
     columns["block_p_first_mean"] = pd.Series(p_first).groupby(block).transform("mean").to_numpy()
+    _add_page_ranks(columns, pages, p_first)
+
+
+def _add_page_ranks(columns: Columns, pages: Runs, p_first: np.ndarray) -> None:
+    """How a line's first-pass probability stands on its page: the page's largest
+    (``page_p_first_max``) and the share of the page's other non-blank lines below it
+    (``p_first_page_rank``; NaN on blank lines and on pages of one line). An article whose
+    every line the first pass doubts still has its best lines, where a menu page has none
+    much better than the rest."""
+    scored = ~np.isnan(p_first)
+    columns["page_p_first_max"] = np.where(scored, pages.per_row(pages.maxima(p_first)), np.nan)
+    columns["p_first_page_rank"] = pages.shares_below(p_first)

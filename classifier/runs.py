@@ -39,6 +39,24 @@ class Runs:
         """Each run's largest value, NaN left out (NaN for a run of NaN only)."""
         return np.fmax.reduceat(values, self.starts) if len(self.starts) else values[:0]
 
+    def shares_below(self, values: np.ndarray) -> np.ndarray:
+        """Per row, the share of the other rows of its run whose value is lower (ties count
+        as neither lower nor higher); NaN on rows of NaN and in runs of fewer than two values."""
+        n = len(values)
+        run = self.per_row(np.arange(len(self.starts)))
+        valid = ~np.isnan(values)
+        # By run, then by value, NaN last within the run.
+        order = np.lexsort((np.where(valid, values, np.inf), run))
+        sorted_values, sorted_runs = values[order], run[order]
+        starts_tie = np.ones(n, dtype=bool)
+        starts_tie[1:] = (sorted_runs[1:] != sorted_runs[:-1]) | (sorted_values[1:] != sorted_values[:-1])
+        first_of_tie = np.maximum.accumulate(np.where(starts_tie, np.arange(n), 0))
+        below = np.empty(n)
+        below[order] = first_of_tie - self.starts[sorted_runs]
+        n_valid = self.per_row(self.sums(valid.astype(np.int64)))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(valid & (n_valid > 1), below / (n_valid - 1), np.nan)
+
     def cumsum(self, values: np.ndarray) -> np.ndarray:
         """Running sums that start again at each run."""
         running = np.cumsum(values)

@@ -36,6 +36,20 @@ def test_empty_and_blank_pages_in_a_batch(fitted):
     assert len(results[2]) == 1 and results[2][0][0] in ("content", "chrome")
 
 
+def test_the_revise_stage_reads_where_each_line_ranks_on_its_page(fitted):
+    """``page_p_first_max`` and ``p_first_page_rank`` on the seeds, against their pandas
+    definitions: the page's largest first-pass p, and the share of its other lines below."""
+    table = fitted.predict_table(featurize(list(read_labeled_pages(GOLD))))
+    p_first = table["p_first"].groupby(table["page_no"])
+    np.testing.assert_array_equal(table["page_p_first_max"], p_first.transform("max").where(table["p_first"].notna()))
+    n_scored = p_first.transform("count")
+    expected_rank = np.where(n_scored > 1, (p_first.rank(method="min") - 1) / (n_scored - 1), np.nan)
+    np.testing.assert_array_equal(table["p_first_page_rank"], expected_rank)
+    at_max = table["p_first"] == table["page_p_first_max"]
+    top_rank = table["p_first_page_rank"].groupby(table["page_no"]).transform("max")
+    assert at_max.any() and (table.loc[at_max, "p_first_page_rank"] == top_rank[at_max]).all()
+
+
 def test_threshold_moves_labels(fitted):
     lines = ["A line of text that the model will score somewhere between zero and one."]
     [(_, p)] = fitted.predict(lines)
