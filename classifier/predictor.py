@@ -315,7 +315,7 @@ def add_first_pass_context(columns: Columns) -> None:
     pages = Runs.of(np.asarray(columns["page_no"]))
     p_first = np.where(is_blank == 0, np.asarray(columns["p_first"], dtype=float), np.nan)
     # Means as pandas' groupby takes them (compensated sums), which the model was trained with.
-    page_of_row = pages.per_row(np.arange(len(pages.starts)))
+    page_of_row = pages.run_of_row
     columns["page_p_first_mean"] = pd.Series(p_first).groupby(page_of_row).transform("mean").to_numpy()
     blanks_before = pages.cumsum(is_blank.astype(np.int64))
     block = page_of_row * (int(blanks_before.max(initial=0)) + 1) + blanks_before

@@ -28,6 +28,11 @@ class Runs:
     def lengths(self) -> np.ndarray:
         return np.diff(np.append(self.starts, self.n_rows))
 
+    @property
+    def run_of_row(self) -> np.ndarray:
+        """Each row's run, numbered from 0."""
+        return self.per_row(np.arange(len(self.starts)))
+
     def per_row(self, values: np.ndarray) -> np.ndarray:
         """Each run's value on each of its rows."""
         return np.repeat(values, self.lengths)
@@ -43,7 +48,7 @@ class Runs:
         """Per row, the share of the other rows of its run whose value is lower (ties count
         as neither lower nor higher); NaN on rows of NaN and in runs of fewer than two values."""
         n = len(values)
-        run = self.per_row(np.arange(len(self.starts)))
+        run = self.run_of_row
         valid = ~np.isnan(values)
         # By run, then by value, NaN last within the run.
         order = np.lexsort((np.where(valid, values, np.inf), run))
