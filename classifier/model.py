@@ -67,8 +67,8 @@ NAME_HASH_FEATURES = 2**18
 STACKING_FOLDS = 3
 # Boosting iterations of each tree stage. 100, not 300 as before issue 14: in a 3-fold
 # site-grouped CV over all the shared data (text only), 60 iterations cost 0.003 line F1
-# against 300 (docs/evaluation.md), while training and the tree walk at prediction take a
-# third of the time.
+# against 300 (docs/evaluation-history.md, "Previous model"), while training and the tree
+# walk at prediction take a third of the time.
 TREE_ITERATIONS = 100
 
 

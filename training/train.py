@@ -38,7 +38,7 @@ HAND_LABELED_WEIGHT = 5.0
 GENERAL_LOG_ODDS_SHIFT = math.log(0.6 / 0.4)
 # Synthetic mixed-script pages per direction (training/augment.py) added to the training
 # pages. None by default: in site-grouped CV over the Arabic pages they cost Arabic recall
-# (docs/evaluation.md, "Synthetic pages"); `--synthetic N` reruns that comparison.
+# (docs/evaluation-history.md, "Synthetic pages"); `--synthetic N` reruns that comparison.
 SYNTHETIC_PAGES_PER_DIRECTION = 0
 # Share of the Latin-script sites whose pages the general stages also learn from as ciphered
 # copies (training/cipher.py): the same pages in a language the model cannot read. In the
