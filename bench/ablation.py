@@ -1,10 +1,11 @@
 """Does each feature group earn its place? Site-grouped CV line F1 with and without it, and
 what it costs per line.
 
-    python bench/ablation.py [--data ../shared/data] [--sites 900] [--folds 3] [--seed 0]
+    python bench/ablation.py [--data ../shared/data] [--sites 900] [--folds 3] [--seed 0 [1 2 ...]]
 
 The cheap protocol of docs/evaluation.md: K folds grouped by site over a seeded sample of
-``--sites`` sites plus every hand-labeled arabic page, scored in HTML mode (links and
+``--sites`` sites plus every hand-labeled arabic page (one sample per ``--seed``, with the
+mean over the samples when there are several), scored in HTML mode (links and
 structure) and text mode; line F1 also over the pages of ordinary size (see
 ``ORDINARY_PAGE_LINES``). Variants:
 - ``all``: the model as shipped;
@@ -167,40 +168,60 @@ def column_costs(pages: list[Page]) -> dict[str, float]:
     return {group: 1e6 * seconds / n for group, seconds in costs.items()}
 
 
+def figures_row(figures: dict) -> list[float]:
+    """The printed figures of a system's scores: line F1 (all pages, ordinary pages), char
+    F1, mean page token F1, and line F1 on the arabic dataset and on zh pages (NaN if none)."""
+    by_lang = figures["by_lang"]
+    return [
+        figures["line"]["f1"], figures["ordinary_pages"]["line"]["f1"], figures["char"]["f1"], figures["page_token_f1_mean"],
+        figures["by_dataset"][ARABIC]["line"]["f1"], by_lang["zh"]["line"]["f1"] if "zh" in by_lang else float("nan"),
+    ]
+
+
+def print_row(variant: str, seed: str, system: str, row: Sequence[float]) -> None:
+    line_f1, ordinary, char_f1, page_tokens, arabic, zh = row
+    print(f"{variant:<16} {seed:>5} {system:<16} {line_f1:8.3f} {ordinary:11.3f} {char_f1:8.3f} {page_tokens:12.3f}  {arabic:.3f}  {zh:.3f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=None, help="default: $BOILERLINE_DATA or ../shared/data")
     parser.add_argument("--sites", type=int, default=900, help="sites sampled from the non-arabic datasets")
     parser.add_argument("--folds", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--seed", type=int, nargs="+", default=[0],
+        help="one sample of sites per seed; with several, each variant's mean over them too (a text-mode figure "
+        "moves by a point or two between samples when anything in training changes)",
+    )
     parser.add_argument("--variants", nargs="*", default=["all", "no-structure", "no-main-run", "no-prose-region"], help="none: the costs only")
     parser.add_argument("--cost-pages", type=int, default=300, help="raw HTML pages to time the walk on (0: do not time it)")
     args = parser.parse_args()
 
     data_dir = resolve_data_dir(args.data)
-    pages = sampled_pages(build_labeled_pages(data_dir)[0], args.sites, args.seed)
-    print(f"{len(pages)} pages ({args.sites} sampled sites + arabic), {args.folds} site-grouped folds, seed {args.seed}")
+    every_page = build_labeled_pages(data_dir)[0]
+    samples = {seed: sampled_pages(every_page, args.sites, seed) for seed in args.seed}
+    for seed, pages in samples.items():
+        print(f"seed {seed}: {len(pages)} pages ({args.sites} sampled sites + arabic), {args.folds} site-grouped folds")
     if args.variants:
-        print(f"{'variant':<14} {'mode':<16} {'line F1':>8} {'<=' + str(ORDINARY_PAGE_LINES) + ' lines':>11} {'char F1':>8} "
-              f"{'page tok F1':>12}  arabic  zh")
+        print(f"{'variant':<16} {'seed':>5} {'mode':<16} {'line F1':>8} {'<=' + str(ORDINARY_PAGE_LINES) + ' lines':>11} "
+              f"{'char F1':>8} {'page tok F1':>12}  arabic  zh")
     for variant in args.variants:
         start = time.perf_counter()
-        for system, figures in run_variant(variant, pages, args.folds, args.seed).items():
-            by_lang = figures["by_lang"]
-            print(
-                f"{variant:<14} {system:<16} {figures['line']['f1']:8.3f} {figures['ordinary_pages']['line']['f1']:11.3f} "
-                f"{figures['char']['f1']:8.3f} "
-                f"{figures['page_token_f1_mean']:12.3f}  {figures['by_dataset'][ARABIC]['line']['f1']:.3f}  "
-                f"{by_lang['zh']['line']['f1'] if 'zh' in by_lang else float('nan'):.3f}",
-                flush=True,
-            )
+        rows: dict[str, list[list[float]]] = {}
+        for seed, pages in samples.items():
+            for system, figures in run_variant(variant, pages, args.folds, seed).items():
+                rows.setdefault(system, []).append(figures_row(figures))
+                print_row(variant, str(seed), system, rows[system][-1])
+        if len(samples) > 1:
+            for system, system_rows in rows.items():
+                print_row(variant, "mean", system, np.mean(system_rows, axis=0))
         print(f"  ({time.perf_counter() - start:.0f} s)", flush=True)
+    first_seed, first_pages = next(iter(samples.items()))
     if args.cost_pages > 0:
-        walk_us, walk_lines = walk_us_per_line(data_dir, args.cost_pages, args.seed)
+        walk_us, walk_lines = walk_us_per_line(data_dir, args.cost_pages, first_seed)
         print(f"cost, µs per line: structure walk {walk_us:.2f} (over {walk_lines:,} rendered lines)")
-    for group, us in column_costs(pages).items():
+    for group, us in column_costs(first_pages).items():
         print(f"cost, µs per line: {group} {us:.2f}")
-
 
 if __name__ == "__main__":
     main()
