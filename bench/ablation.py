@@ -223,5 +223,6 @@ def main() -> None:
     for group, us in column_costs(first_pages).items():
         print(f"cost, µs per line: {group} {us:.2f}")
 
+
 if __name__ == "__main__":
     main()

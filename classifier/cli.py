@@ -327,7 +327,7 @@ def annotate(
 
 SYNTHETIC = typer.Option(
     0, "--synthetic", min=0,
-    help="Synthetic mixed-script training pages per direction (training/augment.py); none by default, see docs/evaluation.md.",
+    help="Synthetic mixed-script training pages per direction (training/augment.py); none by default, see docs/evaluation-history.md.",
 )
 # The default is training.train.CIPHERED_SITE_SHARE, written out so that --help needs no
 # import of the training code; tests/test_cipher.py checks that they agree.
