@@ -18,7 +18,10 @@ structure) and text mode; line F1 also over the pages of ordinary size (see
 - ``no-dates``: the ``date_share`` column (dates, times, times ago, reading times and
   counts) left empty;
 - ``no-p-first-ranks``: where a line's first-pass p ranks on its page (``page_p_first_max``,
-  ``p_first_page_rank``, read by the revise stage) left empty.
+  ``p_first_page_rank``, read by the revise stage) left empty;
+- ``code-as-chrome``: trained as labeler version 7 labeled, with the code lines inside the
+  article that the gold leaves out (``training.labeling.unscored_code_lines``) learned as
+  chrome; scored, as every variant, on the current labels (those lines not scored).
 
 Costs are wall µs per line of the group's own work on the same pages: for structure, the
 DOM walk (html.render_html minus Resiliparse's rendering, on raw HTML of the datasets) plus
@@ -40,7 +43,8 @@ import numpy as np
 import classifier.features as features
 import classifier.predictor as predictor
 from classifier.main_run import MAIN_RUN_COLUMNS, add_main_run_features
-from classifier.page import Page
+from classifier.labeled import SCORED
+from classifier.page import CONTENT, Page
 from classifier.persistence import ModelError
 from classifier.predictor import Predictor
 from classifier.runs import Runs
@@ -52,7 +56,7 @@ from resiliparse.parse.html import HTMLTree
 from training.datasets import iter_records, resolve_data_dir
 from training.evaluate import cross_validate
 from training.metrics import score
-from training.labeling import build_labeled_pages
+from training.labeling import build_labeled_pages, unscored_code_lines
 
 ARABIC = "arabic"
 # A sample of a few hundred pages can hold one huge page (a novel's chapter index of 10,755
@@ -105,16 +109,34 @@ REPLACED_STEPS = {
 }
 
 
-def cv_scores(pages: list[Page], folds: int, seed: int) -> dict[str, dict]:
+def with_code_scored(page: Page) -> Page:
+    """``page`` as labeler version 7 scored it: where the only lines it leaves unscored are
+    ``unscored_code_lines``, every line scored (those as chrome)."""
+    scored = page.extra.get(SCORED)
+    if scored is None or page.structure is None or page.labels is None:
+        return page
+    content = [label == CONTENT for label in page.labels]
+    unscored = {i for i, label in enumerate(page.labels) if label is not None} - set(scored)
+    code = unscored_code_lines(page.structure, content, [False] * len(content))
+    if unscored != {i for i in code if page.labels[i] is not None}:
+        return page
+    return dataclasses.replace(page, extra={key: value for key, value in page.extra.items() if key != SCORED})
+
+
+def cv_scores(pages: list[Page], folds: int, seed: int, scored_on: list[Page] | None = None) -> dict[str, dict]:
     """HTML- and text-mode scores (c4-rule as a baseline only to get both modes), each with
-    ``ordinary_pages``: the scores over pages of at most ``ORDINARY_PAGE_LINES`` lines."""
+    ``ordinary_pages``: the scores over pages of at most ``ORDINARY_PAGE_LINES`` lines. The
+    predictions are scored on the labels of ``scored_on`` (the same pages, labeled otherwise)
+    when it is given."""
     evaluation = cross_validate(pages, folds, seed=seed, text_only=False, baselines=("c4-rule",))
+    labeled = {page.page_id: page for page in scored_on or pages}
     systems = {}
     for run in evaluation.model_runs:
-        ordinary = [i for i, page in enumerate(run.pages) if len(page.lines) <= ORDINARY_PAGE_LINES]
+        run_pages = [labeled[page.page_id] for page in run.pages]
+        ordinary = [i for i, page in enumerate(run_pages) if len(page.lines) <= ORDINARY_PAGE_LINES]
         systems[run.name] = {
-            **evaluation.scores["systems"][run.name],
-            "ordinary_pages": score([run.pages[i] for i in ordinary], [run.labels[i] for i in ordinary]),
+            **score(run_pages, run.labels),
+            "ordinary_pages": score([run_pages[i] for i in ordinary], [run.labels[i] for i in ordinary]),
         }
     return systems
 
@@ -122,6 +144,8 @@ def cv_scores(pages: list[Page], folds: int, seed: int) -> dict[str, dict]:
 def run_variant(name: str, pages: list[Page], folds: int, seed: int) -> dict[str, dict]:
     if name == "no-structure":
         return cv_scores([without_structure(page) for page in pages], folds, seed)
+    if name == "code-as-chrome":
+        return cv_scores([with_code_scored(page) for page in pages], folds, seed, scored_on=pages)
     if name in REPLACED_STEPS:
         with mock.patch.object(*REPLACED_STEPS[name]):
             return cv_scores(pages, folds, seed)

@@ -234,3 +234,64 @@ def test_user_comments_after_dragnets_comments_marker_are_chrome(shared_data):
     with_comments = label_record({**record, "gold": record["gold"].replace("!@#$%^&*() COMMENTS", "")})
     assert label_of(with_comments, "Very well-timed article for me. Thanks! :)") == CONTENT
     assert page.labels.count(CONTENT) < with_comments.labels.count(CONTENT) / 3
+
+
+CODE_ARTICLE_HTML = """<html><body>
+<nav><a href="/">Home</a> <a href="/blog">Blog</a></nav>
+<article>
+<h1>Counting words in Go</h1>
+<p>This post shows a small program that counts the words of a file and prints the most common ones.</p>
+<pre><code>func main() {
+    counts := map[string]int{}
+}</code></pre>
+<p>The map holds one entry per word, and the program sorts the entries by their counts at the end.</p>
+<pre><code>sort.Slice(entries, less)</code></pre>
+<p>That is all the program needs to print the ten most common words of any file you give it.</p>
+</article>
+<footer><pre><code>&lt;script src="https://example.com/embed.js"&gt;&lt;/script&gt;</code></pre>
+<p>Copyright 2026 Example Blog</p></footer>
+</body></html>"""
+CODE_ARTICLE_PROSE = [
+    "This post shows a small program that counts the words of a file and prints the most common ones.",
+    "The map holds one entry per word, and the program sorts the entries by their counts at the end.",
+    "That is all the program needs to print the ten most common words of any file you give it.",
+]
+
+
+def test_code_inside_the_article_that_the_gold_leaves_out_is_not_scored():
+    """LABELING.md keeps an article's code blocks; a gold that leaves one out (as wcxb's do)
+    cannot say so, nor can an aligned gold for a line without words ("}")."""
+    gold = "\n".join([CODE_ARTICLE_PROSE[0], CODE_ARTICLE_PROSE[1], "sort.Slice(entries, less)", CODE_ARTICLE_PROSE[2]])
+    page = label_record(record(gold_type="ai_generated", gold=gold, html=CODE_ARTICLE_HTML))
+    scored = {page.lines[i].strip() for i, is_scored in enumerate(scored_mask(page)) if is_scored}
+    left_out = {"func main() {", "counts := map[string]int{}", "}"}
+    assert left_out <= {line.strip() for line in page.lines} and not left_out & scored
+    assert label_of(page, "sort.Slice(entries, less)") == CONTENT and "sort.Slice(entries, less)" in scored
+    assert all(label_of(page, line) == CONTENT and line in scored for line in CODE_ARTICLE_PROSE)
+    # Code after the article, and chrome that is not code, keep their chrome label.
+    embed = '<script src="https://example.com/embed.js"></script>'
+    assert label_of(page, embed) == CHROME and embed in scored
+    assert label_of(page, "Copyright 2026 Example Blog") == CHROME and "Copyright 2026 Example Blog" in scored
+
+
+def test_code_lines_under_a_must_exclude_snippet_stay_chrome():
+    gold = "\n".join(CODE_ARTICLE_PROSE)
+    page = label_record(record(gold_type="ai_generated", gold=gold, html=CODE_ARTICLE_HTML, without=["sort.Slice(entries, less)"]))
+    scored = {page.lines[i].strip() for i, is_scored in enumerate(scored_mask(page)) if is_scored}
+    assert label_of(page, "sort.Slice(entries, less)") == CHROME and "sort.Slice(entries, less)" in scored
+    assert "}" not in scored
+
+
+def test_wcxb_code_blocks_left_out_of_the_gold_are_not_scored(shared_data):
+    """wcxb's gold of page 0476 (a ColdFusion code kata) keeps the prose around its code
+    blocks and leaves out the code."""
+    [record_0476] = [record for record in iter_records(shared_data / "wcxb.jsonl.gz") if record["id"] == "0476"]
+    assert "<cfscript>" not in record_0476["gold"]
+    page = label_record(record_0476)
+    mask = scored_mask(page)
+    code = [i for i, line in enumerate(page.lines) if line.strip() in ("<cfscript>", "};", "}")]
+    assert code and not any(mask[i] for i in code)
+    prose = [i for i, line in enumerate(page.lines) if line.startswith("Earlier this week, in my Big Sexy Poems")]
+    assert prose and all(mask[i] and page.labels[i] == CONTENT for i in prose)
+    first_content = page.labels.index(CONTENT)
+    assert any(mask[i] and page.labels[i] == CHROME for i in range(first_content))  # the menus above stay chrome
