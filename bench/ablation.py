@@ -117,8 +117,7 @@ def with_code_scored(page: Page) -> Page:
         return page
     content = [label == CONTENT for label in page.labels]
     unscored = {i for i, label in enumerate(page.labels) if label is not None} - set(scored)
-    code = unscored_code_lines(page.structure, content, [False] * len(content))
-    if unscored != {i for i in code if page.labels[i] is not None}:
+    if unscored != unscored_code_lines(page.lines, page.structure, content, [False] * len(content)):
         return page
     return dataclasses.replace(page, extra={key: value for key, value in page.extra.items() if key != SCORED})
 

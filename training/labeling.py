@@ -197,7 +197,7 @@ def _label_record(record: dict) -> Page | None:
     if scored is None and not any(content):
         return None
     if scored is None and not source_html:
-        unscored = {i for i in unscored_code_lines(rendering.structure, content, excluded) if not is_blank(lines[i])}
+        unscored = unscored_code_lines(lines, rendering.structure, content, excluded)
         if unscored:
             scored = [i for i in range(len(lines)) if i not in unscored]
     page = _page(record, rendering, content)
@@ -206,11 +206,12 @@ def _label_record(record: dict) -> Page | None:
     return page
 
 
-def unscored_code_lines(structure: LineStructure, content: list[bool], excluded: list[bool]) -> set[int]:
-    """The lines of a full-gold page whose chrome label is not to be trusted: lines of a code
-    block (most of their characters under ``pre``, ``code``, ``kbd`` or ``samp``) between the
-    page's first and last content lines that the alignment left out of the gold and no
-    must-exclude snippet covers.
+def unscored_code_lines(lines: list[str], structure: LineStructure, content: list[bool], excluded: list[bool]) -> set[int]:
+    """The lines of a full-gold page whose chrome label is not to be trusted: non-blank lines of
+    a code block (most of their characters under ``pre``, ``code``, ``kbd`` or ``samp``) between
+    the page's first and last content lines that the alignment left out of the gold and no
+    must-exclude snippet covers. (A line of only no-break spaces is blank, yet its characters
+    can be under ``pre``.)
 
     LABELING.md keeps a code block of the article as content, but an aligned gold loses it two
     ways: a line without words (``}``, ``];``, ``|``) cannot be aligned, so it was chrome on every
@@ -226,7 +227,7 @@ def unscored_code_lines(structure: LineStructure, content: list[bool], excluded:
     mapped, code = values[:, FIELDS.index("mapped_chars")], values[:, FIELDS.index("code_chars")]
     return {
         i for i in range(content_lines[0] + 1, content_lines[-1])
-        if not content[i] and not excluded[i] and code[i] > 0 and 2 * code[i] >= mapped[i]
+        if not content[i] and not excluded[i] and code[i] > 0 and 2 * code[i] >= mapped[i] and not is_blank(lines[i])
     }
 
 
