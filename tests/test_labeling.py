@@ -274,6 +274,25 @@ def test_code_inside_the_article_that_the_gold_leaves_out_is_not_scored():
     assert label_of(page, "Copyright 2026 Example Blog") == CHROME and "Copyright 2026 Example Blog" in scored
 
 
+def test_a_wordless_code_line_takes_its_blocks_label():
+    """"}" cannot be aligned with a gold; when the gold holds the worded lines of its code
+    block, it is content like them (and chrome-unscored when the gold leaves the block out,
+    as in the test above)."""
+    gold = "\n".join(
+        [CODE_ARTICLE_PROSE[0], "func main() {", "counts := map[string]int{}", *CODE_ARTICLE_PROSE[1:]]
+    )
+    page = label_record(record(gold_type="ai_generated", gold=gold, html=CODE_ARTICLE_HTML))
+    scored = {page.lines[i].strip() for i, is_scored in enumerate(scored_mask(page)) if is_scored}
+    assert label_of(page, "}") == CONTENT and "}" in scored
+    assert label_of(page, "counts := map[string]int{}") == CONTENT
+
+
+def test_a_wordless_code_line_under_a_must_exclude_snippet_stays_chrome():
+    gold = "\n".join([CODE_ARTICLE_PROSE[0], "func main() {", "counts := map[string]int{}", *CODE_ARTICLE_PROSE[1:]])
+    page = label_record(record(gold_type="ai_generated", gold=gold, html=CODE_ARTICLE_HTML, without=["}"]))
+    assert label_of(page, "}") == CHROME
+
+
 def test_code_lines_under_a_must_exclude_snippet_stay_chrome():
     gold = "\n".join(CODE_ARTICLE_PROSE)
     page = label_record(record(gold_type="ai_generated", gold=gold, html=CODE_ARTICLE_HTML, without=["sort.Slice(entries, less)"]))
