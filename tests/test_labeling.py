@@ -314,3 +314,14 @@ def test_wcxb_code_blocks_left_out_of_the_gold_are_not_scored(shared_data):
     assert prose and all(mask[i] and page.labels[i] == CONTENT for i in prose)
     first_content = page.labels.index(CONTENT)
     assert any(mask[i] and page.labels[i] == CHROME for i in range(first_content))  # the menus above stay chrome
+
+
+def test_readability_code_blocks_keep_their_closing_lines(shared_data):
+    """readability's page 002 (hacks.mozilla.org on fetch) has code blocks its gold holds;
+    their closing lines ("});", "}") have no words to align and are content with them."""
+    [record_002] = [record for record in iter_records(shared_data / "readability.jsonl.gz") if record["id"] == "002"]
+    page = label_record(record_002)
+    mask = scored_mask(page)
+    closing = [i for i, line in enumerate(page.lines) if line.strip() in ("});", "}", "},")]
+    assert len(closing) >= 5
+    assert all(mask[i] and page.labels[i] == CONTENT for i in closing)
