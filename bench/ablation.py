@@ -20,11 +20,8 @@ structure) and text mode; line F1 also over the pages of ordinary size (see
 - ``no-p-first-ranks``: where a line's first-pass p ranks on its page (``page_p_first_max``,
   ``p_first_page_rank``, read by the revise stage) left empty;
 - ``code-as-chrome``: trained as labeler version 7 labeled, with the code lines inside the
-  article that the gold leaves out (``training.labeling.unscored_code_lines``) and the code
-  lines without words (``training.labeling.wordless_code_content``) learned as chrome;
-- ``wordless-code-unscored``: trained as labeler version 8 labeled: those lines without words
-  chrome, or not scored inside the article.
-  Both are scored, as every variant, on the current labels.
+  article that the gold leaves out (``training.labeling.unscored_code_lines``) learned as
+  chrome; scored, as every variant, on the current labels (those lines not scored).
 
 Costs are wall µs per line of the group's own work on the same pages: for structure, the
 DOM walk (html.render_html minus Resiliparse's rendering, on raw HTML of the datasets) plus
@@ -46,7 +43,7 @@ import numpy as np
 import classifier.features as features
 import classifier.predictor as predictor
 from classifier.main_run import MAIN_RUN_COLUMNS, add_main_run_features
-from classifier.labeled import LABELED_BY_HAND, SCORED
+from classifier.labeled import SCORED
 from classifier.page import CONTENT, Page
 from classifier.persistence import ModelError
 from classifier.predictor import Predictor
@@ -59,13 +56,7 @@ from resiliparse.parse.html import HTMLTree
 from training.datasets import iter_records, resolve_data_dir
 from training.evaluate import cross_validate
 from training.metrics import score
-from training.labeling import (
-    ANNOTATED_DATASET,
-    build_labeled_pages,
-    line_labels,
-    unscored_code_lines,
-    wordless_code_content,
-)
+from training.labeling import build_labeled_pages, unscored_code_lines
 
 ARABIC = "arabic"
 # A sample of a few hundred pages can hold one huge page (a novel's chapter index of 10,755
@@ -108,9 +99,6 @@ def blank_p_first_ranks(columns, pages, p_first) -> None:
         columns[column] = np.full(len(p_first), np.nan)
 
 
-# Variants trained on an earlier labeler version's code labels.
-CODE_LABEL_VERSIONS = {"code-as-chrome": 7, "wordless-code-unscored": 8}
-
 # Variants that leave a group's columns empty: the step that adds them (module, name),
 # replaced for the variant's run.
 REPLACED_STEPS = {
@@ -121,28 +109,17 @@ REPLACED_STEPS = {
 }
 
 
-def with_code_labels_of(page: Page, version: int) -> Page:
-    """``page`` with its code lines labeled as labeler ``version`` (7 or 8) labeled them:
-    the lines ``wordless_code_content`` made content are chrome, and the lines inside the
-    article ``unscored_code_lines`` leaves unscored are not scored (8) or scored as chrome (7).
-    Pages the code rules do not apply to (hand-labeled, annotated, partial golds) are
-    returned as they are."""
-    if page.structure is None or page.labels is None or page.extra.get(LABELED_BY_HAND) or page.dataset == ANNOTATED_DATASET:
-        return page
-    lines, content = page.lines, [label == CONTENT for label in page.labels]
-    non_blank = [i for i, label in enumerate(page.labels) if label is not None]
+def with_code_scored(page: Page) -> Page:
+    """``page`` as labeler version 7 scored it: where the only lines it leaves unscored are
+    ``unscored_code_lines``, every line scored (those as chrome)."""
     scored = page.extra.get(SCORED)
-    unscored = set(non_blank) - set(scored if scored is not None else non_blank)
-    if unscored != unscored_code_lines(lines, page.structure, content, [False] * len(lines)):
-        return page  # a partial gold's page
-    wordless = {i for i in wordless_code_content(lines, page.structure, content, [False] * len(lines)) if content[i]}
-    for i in wordless:
-        content[i] = False
-    unscored = unscored_code_lines(lines, page.structure, content, [False] * len(lines)) if version == 8 else set()
-    extra = {key: value for key, value in page.extra.items() if key != SCORED}
-    if unscored:
-        extra[SCORED] = [i for i in non_blank if i not in unscored]
-    return dataclasses.replace(page, labels=line_labels(lines, content), extra=extra)
+    if scored is None or page.structure is None or page.labels is None:
+        return page
+    content = [label == CONTENT for label in page.labels]
+    unscored = {i for i, label in enumerate(page.labels) if label is not None} - set(scored)
+    if unscored != unscored_code_lines(page.lines, page.structure, content, [False] * len(content)):
+        return page
+    return dataclasses.replace(page, extra={key: value for key, value in page.extra.items() if key != SCORED})
 
 
 def cv_scores(pages: list[Page], folds: int, seed: int, scored_on: list[Page] | None = None) -> dict[str, dict]:
@@ -166,9 +143,8 @@ def cv_scores(pages: list[Page], folds: int, seed: int, scored_on: list[Page] | 
 def run_variant(name: str, pages: list[Page], folds: int, seed: int) -> dict[str, dict]:
     if name == "no-structure":
         return cv_scores([without_structure(page) for page in pages], folds, seed)
-    if name in CODE_LABEL_VERSIONS:
-        version = CODE_LABEL_VERSIONS[name]
-        return cv_scores([with_code_labels_of(page, version) for page in pages], folds, seed, scored_on=pages)
+    if name == "code-as-chrome":
+        return cv_scores([with_code_scored(page) for page in pages], folds, seed, scored_on=pages)
     if name in REPLACED_STEPS:
         with mock.patch.object(*REPLACED_STEPS[name]):
             return cv_scores(pages, folds, seed)

@@ -274,25 +274,6 @@ def test_code_inside_the_article_that_the_gold_leaves_out_is_not_scored():
     assert label_of(page, "Copyright 2026 Example Blog") == CHROME and "Copyright 2026 Example Blog" in scored
 
 
-def test_a_wordless_code_line_takes_its_blocks_label():
-    """"}" cannot be aligned with a gold; when the gold holds the worded lines of its code
-    block, it is content like them (and chrome-unscored when the gold leaves the block out,
-    as in the test above)."""
-    gold = "\n".join(
-        [CODE_ARTICLE_PROSE[0], "func main() {", "counts := map[string]int{}", *CODE_ARTICLE_PROSE[1:]]
-    )
-    page = label_record(record(gold_type="ai_generated", gold=gold, html=CODE_ARTICLE_HTML))
-    scored = {page.lines[i].strip() for i, is_scored in enumerate(scored_mask(page)) if is_scored}
-    assert label_of(page, "}") == CONTENT and "}" in scored
-    assert label_of(page, "counts := map[string]int{}") == CONTENT
-
-
-def test_a_wordless_code_line_under_a_must_exclude_snippet_stays_chrome():
-    gold = "\n".join([CODE_ARTICLE_PROSE[0], "func main() {", "counts := map[string]int{}", *CODE_ARTICLE_PROSE[1:]])
-    page = label_record(record(gold_type="ai_generated", gold=gold, html=CODE_ARTICLE_HTML, without=["}"]))
-    assert label_of(page, "}") == CHROME
-
-
 def test_code_lines_under_a_must_exclude_snippet_stay_chrome():
     gold = "\n".join(CODE_ARTICLE_PROSE)
     page = label_record(record(gold_type="ai_generated", gold=gold, html=CODE_ARTICLE_HTML, without=["sort.Slice(entries, less)"]))
@@ -314,14 +295,3 @@ def test_wcxb_code_blocks_left_out_of_the_gold_are_not_scored(shared_data):
     assert prose and all(mask[i] and page.labels[i] == CONTENT for i in prose)
     first_content = page.labels.index(CONTENT)
     assert any(mask[i] and page.labels[i] == CHROME for i in range(first_content))  # the menus above stay chrome
-
-
-def test_readability_code_blocks_keep_their_closing_lines(shared_data):
-    """readability's page 002 (hacks.mozilla.org on fetch) has code blocks its gold holds;
-    their closing lines ("});", "}") have no words to align and are content with them."""
-    [record_002] = [record for record in iter_records(shared_data / "readability.jsonl.gz") if record["id"] == "002"]
-    page = label_record(record_002)
-    mask = scored_mask(page)
-    closing = [i for i, line in enumerate(page.lines) if line.strip() in ("});", "}", "},")]
-    assert len(closing) >= 5
-    assert all(mask[i] and page.labels[i] == CONTENT for i in closing)

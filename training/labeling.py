@@ -20,9 +20,7 @@ sees at prediction time) and every non-blank line is labeled by what the record'
   COMMENTS", typed with small variations) and the page's user comments, which LABELING.md
   calls chrome: the gold is read up to the marker (``article_gold``).
 - A line of a code block inside the article (between its first and last content lines) that
-  the alignment does not find in a full gold is not scored (``unscored_code_lines``), unless
-  it is a line without words (``}``, ``];``) whose block's worded lines around it are content:
-  then it is content too (``wordless_code_content``).
+  the alignment does not find in a full gold is not scored (``unscored_code_lines``).
 
 Partial golds (``partial_snippets``, trafilatura_eval) say nothing about most lines. Their
 pages keep all lines, because features need the page around a line, but only the lines a
@@ -67,8 +65,7 @@ from training.snippets import excluded_lines, included_lines, split_snippets
 # 6: dragnet's user comments, after its comments marker, are chrome (``article_gold``).
 # 7: lines carry where they stand to the page's prose region (``structure.REGION_FIELDS``).
 # 8: code lines inside the article that the gold leaves out are not scored (``unscored_code_lines``).
-# 9: code lines without words take the label of their block's worded lines (``wordless_code_content``).
-LABELER_VERSION = "9"
+LABELER_VERSION = "8"
 
 # Records sent to a worker at a time: large enough to amortise the hand-off, small enough to
 # keep two workers busy on the small datasets and memory flat on the large ones.
@@ -200,8 +197,6 @@ def _label_record(record: dict) -> Page | None:
     if scored is None and not any(content):
         return None
     if scored is None and not source_html:
-        for i in wordless_code_content(lines, rendering.structure, content, excluded):
-            content[i] = True
         unscored = unscored_code_lines(lines, rendering.structure, content, excluded)
         if unscored:
             scored = [i for i in range(len(lines)) if i not in unscored]
@@ -212,72 +207,28 @@ def _label_record(record: dict) -> Page | None:
 
 
 def unscored_code_lines(lines: list[str], structure: LineStructure, content: list[bool], excluded: list[bool]) -> set[int]:
-    """The lines of a full-gold page whose chrome label is not to be trusted: code lines
-    (``code_lines``) between the page's first and last content lines that the alignment left
-    out of the gold and no must-exclude snippet covers.
+    """The lines of a full-gold page whose chrome label is not to be trusted: non-blank lines of
+    a code block (most of their characters under ``pre``, ``code``, ``kbd`` or ``samp``) between
+    the page's first and last content lines that the alignment left out of the gold and no
+    must-exclude snippet covers. (A line of only no-break spaces is blank, yet its characters
+    can be under ``pre``.)
 
     LABELING.md keeps a code block of the article as content, but an aligned gold loses it two
-    ways: a line without words (``}``, ``];``, ``|``) cannot be aligned (see
-    ``wordless_code_content``), and a gold written by a language model (wcxb) leaves out some
-    code blocks of its articles and keeps others (inside wcxb's articles 11,502 code lines are
-    in the gold and 4,528 are not). Learned as chrome, these lines taught the model to drop code
-    from articles: from HTML, the hand-labeled arabic pages' code blocks. Code lines outside the
+    ways: a line without words (``}``, ``];``, ``|``) cannot be aligned, so it was chrome on every
+    page of every dataset, and a gold written by a language model (wcxb) leaves out some code
+    blocks of its articles and keeps others (inside wcxb's articles 11,502 code lines are in the
+    gold and 4,528 are not). Learned as chrome, these lines taught the model to drop code from
+    articles: from HTML, the hand-labeled arabic pages' code blocks. Code lines outside the
     article (embed snippets, widgets) keep their chrome label."""
     content_lines = [i for i, is_content in enumerate(content) if is_content]
     if not content_lines:
         return set()
-    return {
-        i for i in code_lines(lines, structure)
-        if content_lines[0] < i < content_lines[-1] and not content[i] and not excluded[i]
-    }
-
-
-def wordless_code_content(lines: list[str], structure: LineStructure, content: list[bool], excluded: list[bool]) -> set[int]:
-    """The code lines without words (``}``, ``];``, ``{``) of a full-gold page that are content
-    because the block they close or open is: the nearest worded code line before and after
-    them in their block (a run of code lines; blank lines do not end it) are content, where
-    there is one, and at least one of them is. Lines under a must-exclude snippet are left
-    as they are.
-
-    A line without words cannot be aligned with a gold, so before labeler version 9 every
-    such line was chrome in every aligned dataset, also in the middle of a code block whose
-    every other line the gold holds. By hand (LABELING.md) they are content: on the arabic
-    set's hand labels this rule gives all 78 wordless code lines in blocks with worded lines
-    the label they were given by hand."""
-    code = code_lines(lines, structure)
-    promoted: set[int] = set()
-    for block in _code_blocks(lines, code):
-        worded = [i for i in block if tokenize(lines[i])]
-        for i in block:
-            if excluded[i] or tokenize(lines[i]):
-                continue
-            before = [content[k] for k in worded if k < i][-1:]
-            after = [content[k] for k in worded if k > i][:1]
-            neighbours = before + after
-            if neighbours and all(neighbours):
-                promoted.add(i)
-    return promoted
-
-
-def code_lines(lines: list[str], structure: LineStructure) -> list[int]:
-    """The non-blank lines most of whose characters are under ``pre``, ``code``, ``kbd`` or
-    ``samp``. (A line of only no-break spaces is blank, yet its characters can be under
-    ``pre``.)"""
     values = structure.values
     mapped, code = values[:, FIELDS.index("mapped_chars")], values[:, FIELDS.index("code_chars")]
-    return [i for i, line in enumerate(lines) if code[i] > 0 and 2 * code[i] >= mapped[i] and not is_blank(line)]
-
-
-def _code_blocks(lines: list[str], code: list[int]) -> list[list[int]]:
-    """``code`` (ascending line indices) cut into blocks: runs of code lines with only blank
-    lines between them."""
-    blocks: list[list[int]] = []
-    for i in code:
-        if blocks and all(is_blank(line) for line in lines[blocks[-1][-1] + 1 : i]):
-            blocks[-1].append(i)
-        else:
-            blocks.append([i])
-    return blocks
+    return {
+        i for i in range(content_lines[0] + 1, content_lines[-1])
+        if not content[i] and not excluded[i] and code[i] > 0 and 2 * code[i] >= mapped[i] and not is_blank(lines[i])
+    }
 
 
 # The line between the article and the user comments in dragnet's golds: punctuation, then
