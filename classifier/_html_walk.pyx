@@ -28,6 +28,7 @@ hiding style, so those are compared in ASCII alone.
 cimport cython
 from cython.operator cimport dereference
 from cpython.unicode cimport PyUnicode_4BYTE_KIND, PyUnicode_AsUCS4, PyUnicode_FromKindAndData, Py_UNICODE_ISSPACE
+from libc.math cimport rint
 from libc.stdint cimport int32_t, int64_t, uint32_t
 from libc.string cimport memcmp
 from libcpp.string cimport string
@@ -43,6 +44,15 @@ ctypedef uint32_t CodePoint
 cdef enum:
     NO_ATTRIBUTE, CLASS, ID, ROLE, STYLE, HIDDEN, ARIA_HIDDEN, ALT, N_ATTRIBUTES
 cdef Py_ssize_t LONGEST_ATTRIBUTE = 11  # len("aria-hidden")
+
+# The per-line fields ``DomWalk.line_fields`` writes, in its column order. The line's element,
+# its block and its outer element (the block of the block's parent):
+ELEMENT_FIELDS = ("tag", "block_tag", "depth", "block_text_chars", "block_link_chars", "outer_text_chars", "outer_link_chars")
+# Where the line's element stands to the prose region (0 before it, 1 inside, 2 after), the
+# region's share of the page's text and the share of the page's prose under the line's outer
+# element, both in thousandths; -1 where the line has no element or the page no prose.
+REGION_FIELDS = ("prose_region_side", "prose_region_text_permille", "outer_prose_permille")
+cdef Py_ssize_t LINE_FIELD_COUNT = len(ELEMENT_FIELDS) + len(REGION_FIELDS)
 
 
 
@@ -215,29 +225,65 @@ cdef class DomWalk:
     cdef vector[CodePoint] unescaped
     cdef string key
 
-    @property
-    def element_tag(self):
-        return _int32_array(self.tag)
+    def line_fields(self, int32_t[:, ::1] out not None, double region_share, int prose_free_chars):
+        """Fill ``out`` (a row per line, ELEMENT_FIELDS then REGION_FIELDS, all -1 given) for
+        the lines that have an element.
 
-    @property
-    def element_depth(self):
-        return _int32_array(self.depth)
-
-    @property
-    def element_parent(self):
-        return _int32_array(self.parent)
-
-    @property
-    def element_block(self):
-        return _int32_array(self.block)
-
-    @property
-    def element_text_chars(self):
-        return _int32_array(self.text_chars)
-
-    @property
-    def element_link_chars(self):
-        return _int32_array(self.link_chars)
+        Element fields: the line's element's tag code and depth; its block's tag code, text
+        and linked characters; and those characters of its outer element (the block of the
+        block's parent). Region fields: where the element stands to the page's prose region
+        (0 before, 1 inside, 2 after), the region's share of the page's text and the share of
+        the page's prose under the outer element, in thousandths. A line's prose is its
+        unlinked characters beyond ``prose_free_chars``; the region is the deepest element
+        (the first of equals) whose subtree holds more than ``region_share`` of the page's
+        prose. Elements are numbered in document order, so one before the region's first is
+        before it and one past its subtree's last is after it."""
+        cdef Py_ssize_t n_elements = self.tag.size(), row
+        if out.shape[0] < self.n_lines or out.shape[1] != LINE_FIELD_COUNT:
+            raise ValueError(f"line fields need a row per line and {LINE_FIELD_COUNT} columns")
+        cdef vector[double] prose
+        cdef vector[int32_t] ends
+        prose.assign(n_elements, 0.0)
+        ends.resize(n_elements)
+        cdef int32_t element, line_block, outer, region = -1
+        cdef int64_t unlinked, page_text = 0
+        cdef double page_prose = 0.0, region_text_permille
+        for row in range(self.n_lines):
+            element = self.line_element[row]
+            if element < 0:
+                continue
+            line_block = self.block[element]
+            outer = _at_or_none(self.block, _at_or_none(self.parent, line_block))
+            out[row, 0] = self.tag[element]
+            out[row, 1] = _at_or_none(self.tag, line_block)
+            out[row, 2] = self.depth[element]
+            out[row, 3] = _at_or_none(self.text_chars, line_block)
+            out[row, 4] = _at_or_none(self.link_chars, line_block)
+            out[row, 5] = _at_or_none(self.text_chars, outer)
+            out[row, 6] = _at_or_none(self.link_chars, outer)
+            unlinked = self.line_flag_chars[row, 0] - self.line_flag_chars[row, 1 + self.link_flag_bit]
+            prose[element] += max(unlinked - prose_free_chars, 0)
+        _subtree_totals(self.parent.data(), prose.data(), ends.data(), n_elements)
+        for element in range(n_elements):
+            if self.parent[element] < 0:
+                page_prose += prose[element]
+                page_text += self.text_chars[element]
+        if page_prose <= 0:
+            return
+        for element in range(n_elements):
+            if prose[element] > region_share * page_prose and (region < 0 or self.depth[element] > self.depth[region]):
+                region = element
+        if region < 0:
+            return
+        region_text_permille = rint(1000.0 * self.text_chars[region] / max(page_text, 1))
+        for row in range(self.n_lines):
+            element = self.line_element[row]
+            if element < 0:
+                continue
+            out[row, 7] = 0 if element < region else (2 if element > ends[region] else 1)
+            out[row, 8] = <int32_t>region_text_permille
+            outer = _at_or_none(self.block, _at_or_none(self.parent, self.block[element]))
+            out[row, 9] = <int32_t>rint(1000.0 * prose[outer] / page_prose) if outer >= 0 else -1
 
     def line_names(self):
         """Per line, the ``class`` and ``id`` text of its element and then of its ancestors,
@@ -686,13 +732,9 @@ def walk_dom(str html, list lines, TagTable tags, int link_flag_bit, int hidden_
     return walk
 
 
-cdef _int32_array(const vector[int32_t]& values):
-    array = np.empty(values.size(), dtype=np.int32)
-    cdef int32_t[::1] view = array
-    cdef Py_ssize_t i
-    for i in range(<Py_ssize_t>values.size()):
-        view[i] = values[i]
-    return array
+cdef inline int32_t _at_or_none(const vector[int32_t]& values, int32_t element) noexcept:
+    """``values[element]``, or -1 where ``element`` is -1 (none)."""
+    return values[element] if element >= 0 else -1
 
 
 def subtree_totals(const int32_t[::1] parent not None, double[::1] totals not None, int32_t[::1] ends not None):
@@ -701,12 +743,20 @@ def subtree_totals(const int32_t[::1] parent not None, double[::1] totals not No
     is the elements ``e`` to ``ends[e]``. Elements are numbered as they open, so a parent
     comes before its children (checked: ``-1 <= parent[e] < e``)."""
     cdef Py_ssize_t n = parent.shape[0], e
-    cdef int32_t p
     if totals.shape[0] != n or ends.shape[0] != n:
         raise ValueError("parent, totals and ends need one value per element")
     for e in range(n):
         if not -1 <= parent[e] < e:
             raise ValueError(f"element {e} has parent {parent[e]}: parents must come first")
+    if n:
+        _subtree_totals(&parent[0], &totals[0], &ends[0], n)
+
+
+cdef void _subtree_totals(const int32_t* parent, double* totals, int32_t* ends, Py_ssize_t n) noexcept:
+    """``subtree_totals`` on parents already checked (the walk numbers them so)."""
+    cdef Py_ssize_t e
+    cdef int32_t p
+    for e in range(n):
         ends[e] = <int32_t>e
     for e in range(n - 1, -1, -1):
         p = parent[e]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from classifier._html_walk import TagTable, subtree_totals, walk_dom
+from classifier._html_walk import ELEMENT_FIELDS, REGION_FIELDS, TagTable, walk_dom
 
 # Ancestor kinds a line's characters are counted under (a flag is set on an element and on
 # everything below it). Tags and ARIA roles share flags: <nav> and role="navigation" are
@@ -114,12 +114,8 @@ NAME_CHARS = 200
 PROSE_REGION_SHARE = 0.5
 PROSE_LINE_FREE_CHARS = 40
 
-# The per-line facts kept with a page (``LineStructure.values`` columns).
-ELEMENT_FIELDS = ("tag", "block_tag", "depth", "block_text_chars", "block_link_chars", "outer_text_chars", "outer_link_chars")
-# Where the line's element stands to the prose region (0 before it, 1 inside, 2 after), the
-# region's share of the page's text and the share of the page's prose under the line's outer
-# element, both in thousandths; -1 where the line has no element or the page no prose.
-REGION_FIELDS = ("prose_region_side", "prose_region_text_permille", "outer_prose_permille")
+# The per-line facts kept with a page (``LineStructure.values`` columns): characters under each
+# flag, then the fields of the line's element and of the prose region (``_html_walk``'s).
 FIELDS = ("mapped_chars", *(f"{flag}_chars" for flag in FLAGS), *ELEMENT_FIELDS, *REGION_FIELDS)
 
 _TAG_FLAGS = {}
@@ -169,48 +165,6 @@ def line_structure(body_html: str, lines: list[str]) -> LineStructure:
     flag_chars = np.zeros((n_lines, 1 + len(FLAGS)), dtype=np.int32)
     line_element = np.full(n_lines, -1, dtype=np.int32)
     walk = walk_dom(body_html, lines, _TAGS, LINK_FLAG, HIDDEN_FLAG, flag_chars, line_element, LOOKAHEAD_LINES, NAME_CHARS)
-    element_fields = np.full((n_lines, len(ELEMENT_FIELDS)), -1, dtype=np.int32)
-    region_fields = np.full((n_lines, len(REGION_FIELDS)), -1, dtype=np.int32)
-    mapped = np.flatnonzero(line_element >= 0)
-    if len(mapped):
-        elements = line_element[mapped]
-        tag, parent, block = walk.element_tag, walk.element_parent, walk.element_block
-        text_chars, link_chars = walk.element_text_chars, walk.element_link_chars
-        line_block = block[elements]
-        outer = _lookup(block, _lookup(parent, line_block))
-        element_fields[mapped, 0] = tag[elements]
-        element_fields[mapped, 1] = _lookup(tag, line_block)
-        element_fields[mapped, 2] = walk.element_depth[elements]
-        element_fields[mapped, 3] = _lookup(text_chars, line_block)
-        element_fields[mapped, 4] = _lookup(link_chars, line_block)
-        element_fields[mapped, 5] = _lookup(text_chars, outer)
-        element_fields[mapped, 6] = _lookup(link_chars, outer)
-        unlinked = flag_chars[mapped, 0] - flag_chars[mapped, 1 + LINK_FLAG]
-        region_fields[mapped] = _prose_region(walk, elements, outer, np.maximum(unlinked - PROSE_LINE_FREE_CHARS, 0))
-    return LineStructure(np.hstack([flag_chars, element_fields, region_fields]), walk.line_names())
-
-
-def _prose_region(walk, elements: np.ndarray, outer: np.ndarray, prose_chars: np.ndarray) -> np.ndarray:
-    """``REGION_FIELDS`` of the mapped lines (their ``elements``, the ``outer`` elements of their
-    blocks, and their ``prose_chars``). Elements are numbered in document order, so an element
-    before the region's first is before it, and one past the region's last is after it."""
-    parent = walk.element_parent
-    fields = np.full((len(elements), len(REGION_FIELDS)), -1, dtype=np.int32)
-    prose = np.bincount(elements, weights=prose_chars, minlength=len(parent)).astype(np.float64)
-    ends = np.empty(len(parent), dtype=np.int32)
-    subtree_totals(parent, prose, ends)
-    page_prose = prose[parent < 0].sum()
-    if page_prose <= 0:
-        return fields
-    holding = np.flatnonzero(prose > PROSE_REGION_SHARE * page_prose)
-    region = holding[np.argmax(walk.element_depth[holding])]
-    text_chars = walk.element_text_chars
-    fields[:, 0] = np.where(elements < region, 0, np.where(elements > ends[region], 2, 1))
-    fields[:, 1] = round(1000 * text_chars[region] / max(int(text_chars[parent < 0].sum()), 1))
-    fields[:, 2] = np.where(outer >= 0, np.rint(1000 * prose[np.maximum(outer, 0)] / page_prose), -1)
-    return fields
-
-
-def _lookup(values: np.ndarray, elements: np.ndarray) -> np.ndarray:
-    """``values[element]`` for each of ``elements``; -1 where the element is -1 (none)."""
-    return np.where(elements >= 0, values[np.maximum(elements, 0)], -1)
+    line_fields = np.full((n_lines, len(ELEMENT_FIELDS) + len(REGION_FIELDS)), -1, dtype=np.int32)
+    walk.line_fields(line_fields, PROSE_REGION_SHARE, PROSE_LINE_FREE_CHARS)
+    return LineStructure(np.hstack([flag_chars, line_fields]), walk.line_names())
