@@ -14,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from classifier.formats import OutputFormat
 from classifier.formats.records import ENCODING, Predictions
-from classifier.formats.text import OutputFormat, encoded_text, page_text
+from classifier.formats.text import encoded_text, page_text
 from classifier.limits import Limits
 from classifier.page import Page
 from classifier.summary import Summary

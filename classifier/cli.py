@@ -2,8 +2,10 @@
 
 Each command is a thin layer over a plain function; library code raises, and only this
 module turns errors into one-line messages and exit codes. Results go to stdout (or
-``--output``), messages to stderr. ``train`` and ``evaluate`` import the ``training``
-package only when they run, so ``predict`` never loads training code.
+``--output``), messages to stderr. A command imports what it works with when it runs:
+``predict`` never loads training code, ``--help`` loads neither, and ``predict`` with workers
+starts their fork server (``classifier.forking``) before it imports its readers and writers,
+so that the server loads the model on another core meanwhile.
 """
 
 from __future__ import annotations
@@ -14,28 +16,20 @@ import shlex
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Optional, TextIO
+from typing import TYPE_CHECKING, Optional, TextIO
 
 import typer
 
-from classifier.annotation import format_page
-from classifier.atomic import atomic_output
-from classifier.batch_output import BatchEncoding, reading_notes
-from classifier.formats.text import OutputFormat
-from classifier.io import InputFormat, batch_writer, input_files
-from classifier.labeled import InputError
-from classifier.limits import DEFAULT_MAX_LINE_CHARS, DEFAULT_MAX_LINES, Limits
-from classifier.page import Page
-from classifier.persistence import ModelError, check_model_files
-from classifier.pipeline import (
-    DEFAULT_BATCH_PAGES, ClassifyOptions, ReadOptions, classify_stream, collect_less_often, dask_client, encoded_stream,
-    error_lines, loaded_model, plan_shards, run_shards, start_fork_server,
-)
+from classifier.forking import start_fork_server
+from classifier.formats import InputFormat, OutputFormat
+from classifier.limits import DEFAULT_BATCH_PAGES, DEFAULT_MAX_LINE_CHARS, DEFAULT_MAX_LINES, Limits
 from classifier.serve.options import DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, ServeOptions
-from classifier.summary import Summary
+
+if TYPE_CHECKING:
+    from classifier.page import Page
+    from classifier.summary import Summary
 
 # Exit codes: 1 the run failed (nothing written), 2 a bad model or command line, 3 some inputs
 # or records were rejected while the rest were written (unless --skip-errors).
@@ -81,6 +75,9 @@ def _progress(message: str) -> None:
 
 
 def _load_model(model: Optional[Path], trust_model: bool = False):
+    from classifier.persistence import ModelError
+    from classifier.pipeline import loaded_model
+
     try:
         return loaded_model(model, trust_model)
     except ModelError as error:
@@ -88,6 +85,8 @@ def _load_model(model: Optional[Path], trust_model: bool = False):
 
 
 def _check_model_files(model: Optional[Path], trust_model: bool) -> None:
+    from classifier.persistence import ModelError, check_model_files
+
     try:
         check_model_files(model, trust_model)
     except ModelError as error:
@@ -102,6 +101,8 @@ class _ErrorReport:
         self.out = out
 
     def report(self, summary: Summary) -> None:
+        from classifier.pipeline import error_lines
+
         errors = summary.take_errors()
         for error in errors:
             _message(f"error: {error}")
@@ -118,6 +119,8 @@ class _ErrorReport:
 
 @contextmanager
 def _error_report(path: Optional[Path]) -> Iterator[_ErrorReport]:
+    from classifier.atomic import atomic_output
+
     if path is None:
         yield _ErrorReport()
         return
@@ -145,6 +148,10 @@ def _finish(summary: Summary, started: float, fail_on_error: bool) -> None:
 def _run_failures() -> Iterator[None]:
     """A failure of the run itself (a full disk, an unwritable output, a worker process
     killed) as a one-line error; outputs are atomic, so nothing half-written is left."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from classifier.persistence import ModelError
+
     try:
         yield
     except OSError as error:
@@ -216,16 +223,18 @@ def predict(
         fail("parquet output needs a file: give --output or --output-dir")
     if output is not None and output.name.endswith(".parquet") != (format == OutputFormat.parquet):
         fail(f"{output}: the file name and --format {format.value} disagree; name a parquet output *.parquet and give --format parquet")
-    options = ClassifyOptions(model, threshold, batch_pages, trust_model)
     # A bad or untrusted model fails here, before any input is read. Where workers will
     # classify, the fork server loads the model (on the other core) and this process only
     # checks its files, then reads and counts the input while the server loads.
     if workers > 1 and dask is None and _more_than_a_batch(inputs):
-        start_fork_server(options)
+        start_fork_server(model, trust_model)
         _check_model_files(model, trust_model)
     else:
         _load_model(model, trust_model)
+    from classifier.pipeline import ClassifyOptions, ReadOptions, collect_less_often
+
     collect_less_often()
+    options = ClassifyOptions(model, threshold, batch_pages, trust_model)
     started = time.perf_counter()
     read = ReadOptions(input_format, text_field, Limits(max_lines, max_line_chars))
     with _run_failures():
@@ -253,6 +262,11 @@ def _more_than_a_batch(inputs: list[str]) -> bool:
 
 
 def _predict_stream(inputs, read, options, output_format, output, workers, count_sites, progress, errors_file) -> Summary:
+    from classifier.batch_output import BatchEncoding
+    from classifier.io import batch_writer
+    from classifier.pipeline import encoded_stream
+    from classifier.summary import Summary
+
     summary = Summary()
     # HTML of WARC files comes unrendered, to be rendered in the worker processes, which also
     # encode the output of their batches (classifier.batch_output).
@@ -273,6 +287,10 @@ def _predict_stream(inputs, read, options, output_format, output, workers, count
 
 
 def _predict_shards(inputs, read, options, output_format, output_dir, workers, count_sites, dask, progress) -> Summary:
+    from classifier.io import input_files
+    from classifier.labeled import InputError
+    from classifier.pipeline import dask_client, plan_shards, run_shards
+
     if "-" in inputs:
         fail("--output-dir writes one output per input file; stdin (-) has none")
     try:
@@ -307,6 +325,13 @@ def annotate(
 ) -> None:
     """Write the pages' lines behind the model's labels (C| content, -| chrome, ' |' blank)
     for a person to correct in an editor; train and evaluate read the file back with --data."""
+    from classifier.annotation import format_page
+    from classifier.atomic import atomic_output
+    from classifier.batch_output import reading_notes
+    from classifier.labeled import InputError
+    from classifier.pipeline import ClassifyOptions, ReadOptions, classify_stream
+    from classifier.summary import Summary
+
     _load_model(model, trust_model)
     started = time.perf_counter()
     summary = Summary()
@@ -339,6 +364,7 @@ CIPHERED_SHARE = typer.Option(
 
 
 def _load_training_pages(data: list[Path]):
+    from classifier.labeled import InputError
     from training.loading import load_pages
 
     try:

@@ -4,7 +4,7 @@ with the model loaded (and shares its arrays with the server, copy on write) ins
 loading it again on its first batch.
 
 The command names the model in the ``MODEL_VARIABLE`` environment variable before it starts
-the server (``classifier.pipeline.start_fork_server``): the server is a fresh process, and its
+the server (``classifier.forking.start_fork_server``): the server is a fresh process, and its
 environment is the only thing it reads from the command."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import json
 import os
 from pathlib import Path
 
-from classifier.pipeline import MODEL_VARIABLE, loaded_model
+from classifier.forking import MODEL_VARIABLE
+from classifier.pipeline import loaded_model
 
 
 def _preload_model() -> None:

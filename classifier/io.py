@@ -13,7 +13,6 @@ person can scan), each gzip-compressed when the file name ends in ``.gz``, and
 
 from __future__ import annotations
 
-import enum
 import gzip
 import sys
 import zlib
@@ -27,8 +26,9 @@ from typing import Protocol, TextIO
 
 from classifier.atomic import atomic_output
 from classifier.encoding import decode
+from classifier.formats import InputFormat, OutputFormat
 from classifier.formats.records import Predictions, host_of, line_break_note, split_lines, text_page, with_encoding
-from classifier.formats.text import OutputFormat, TextPageWriter, encoded_text, text_output
+from classifier.formats.text import TextPageWriter, encoded_text, text_output
 from classifier.html import render_html
 from classifier.labeled import InputError, Location, open_bytes, pages_of_jsonl
 from classifier.limits import Limits
@@ -42,15 +42,6 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 # ``.warc.wet.gz`` (Common Crawl's WET files) ends in ``.wet.gz``.
 WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz")
 PARQUET_SUFFIXES = (".parquet",)
-
-
-class InputFormat(str, enum.Enum):
-    auto = "auto"
-    text = "text"
-    jsonl = "jsonl"
-    html = "html"
-    warc = "warc"
-    parquet = "parquet"
 
 
 def read_pages(

@@ -17,6 +17,9 @@ from classifier.page import Page
 # longest line is 50,618 characters (a story on one line); the defaults are well beyond both.
 DEFAULT_MAX_LINES = 100_000
 DEFAULT_MAX_LINE_CHARS = 100_000
+# Pages featurized together: a batch bounds memory (about 1 KB of features per line), and
+# without site counts, repetition across a site's pages is counted within a batch only.
+DEFAULT_BATCH_PAGES = 256
 # Key of ``Page.extra`` (and of the output record) saying what the limits cut.
 TRUNCATED = "truncated"
 # Key of ``Page.extra``: the length each cut line had, by line index, so that offsets into the

@@ -22,9 +22,6 @@ from __future__ import annotations
 import gc
 import itertools
 import json
-import multiprocessing
-import multiprocessing.forkserver
-import os
 import tempfile
 import threading
 from collections import deque
@@ -38,20 +35,18 @@ from threadpoolctl import threadpool_limits
 
 from classifier.atomic import atomic_output
 from classifier.batch_output import BatchEncoding, EncodedBatch
+from classifier.forking import start_fork_server
+from classifier.formats import InputFormat, OutputFormat
 from classifier.formats.records import Predictions
-from classifier.formats.text import OutputFormat
-from classifier.io import HTML_SUFFIXES, JSONL_SUFFIXES, PARQUET_SUFFIXES, WARC_SUFFIXES, InputFormat, batch_writer, read_pages
+from classifier.io import HTML_SUFFIXES, JSONL_SUFFIXES, PARQUET_SUFFIXES, WARC_SUFFIXES, batch_writer, read_pages
 from classifier.labeled import InputError
-from classifier.limits import Limits
+from classifier.limits import DEFAULT_BATCH_PAGES, Limits
 from classifier.page import Page
 from classifier.site_counts import SiteCounts, merge_all
 from classifier.spool import PageSpool, pack, unpack
 from classifier.summary import Summary
 from classifier.unrendered import UnrenderedPage, rendered
 
-# Pages featurized together: a batch bounds memory (about 1 KB of features per line), and
-# without site counts, repetition across a site's pages is counted within a batch only.
-DEFAULT_BATCH_PAGES = 256
 # Batches of a stream with whole-input site counts hold at most this many pages. There a
 # page's predictions do not depend on the pages beside it (the output of 100k-line corpora,
 # text and WARC, is byte-identical at 64 and 256), so smaller batches only lower memory: in
@@ -293,31 +288,7 @@ def process_pool(workers: int, options: ClassifyOptions, site_counts: SiteCounts
     libraries may have started threads, can hang the child) that has imported the predictor
     and loaded the model once, so that each worker starts without doing either again; each
     worker is limited to one thread, so N workers use N cores."""
-    return ProcessPoolExecutor(workers, mp_context=start_fork_server(options), initializer=_start_worker, initargs=(site_counts,))
-
-
-# The environment variable that names the fork server's model (``classifier.fork_server``).
-MODEL_VARIABLE = "BOILERLINE_FORK_SERVER_MODEL"
-
-
-def start_fork_server(options: ClassifyOptions) -> multiprocessing.context.ForkServerContext:
-    """The context of ``process_pool``'s fork server, started now if it is not running: a
-    command that will need workers starts it first thing, so that the server imports the
-    predictor and loads ``options``' model while the command itself starts (on another core).
-    A server already running keeps the model it loaded; a worker loads any other itself."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["classifier.fork_server"])
-    model_path = None if options.model_path is None else str(options.model_path)
-    before = os.environ.get(MODEL_VARIABLE)
-    os.environ[MODEL_VARIABLE] = json.dumps({"path": model_path, "trust": options.trust_model})
-    try:
-        multiprocessing.forkserver.ensure_running()
-    finally:  # only the server is meant to read it
-        if before is None:
-            del os.environ[MODEL_VARIABLE]
-        else:
-            os.environ[MODEL_VARIABLE] = before
-    return context
+    return ProcessPoolExecutor(workers, mp_context=start_fork_server(options.model_path, options.trust_model), initializer=_start_worker, initargs=(site_counts,))
 
 
 def _start_worker(site_counts: SiteCounts | None) -> None:

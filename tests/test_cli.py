@@ -167,9 +167,12 @@ def test_annotate_then_evaluate_the_corrected_file(tiny_model, tmp_path):
 
 
 def test_help_loads_no_model_libraries():
-    """``boilerline --help`` (and a reader's import) must not pay for scikit-learn, pandas or
-    joblib: the package's names are imported on first use (issue 15, start-up)."""
-    probe = "import sys, classifier.cli; print(sorted(m for m in ('sklearn', 'pandas', 'joblib', 'scipy') if m in sys.modules))"
+    """``boilerline --help`` (and a reader's import) must not pay for scikit-learn, pandas,
+    joblib or even numpy, nor for the readers, writers and worker pool: the package's names
+    are imported on first use (issue 15, start-up), and ``predict`` starts its workers' fork
+    server before it imports them."""
+    modules = ("sklearn", "pandas", "joblib", "scipy", "numpy", "concurrent.futures.process", "classifier.pipeline", "classifier.io")
+    probe = f"import sys, classifier.cli; print(sorted(m for m in {modules!r} if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"
 

@@ -16,9 +16,10 @@ import pytest
 
 from classifier.features import featurize
 from classifier.html import render_html
+from classifier.forking import MODEL_VARIABLE
 from classifier.formats.text import OutputFormat
 from classifier.io import read_pages
-from classifier.pipeline import MODEL_VARIABLE, ClassifyOptions, ReadOptions, classify_stream, plan_shards, run_shards
+from classifier.pipeline import ClassifyOptions, ReadOptions, classify_stream, plan_shards, run_shards
 from classifier.site_counts import SiteCounts, merge_all
 from tests.paths import ROOT
 

@@ -3,7 +3,6 @@ marker a person can scan; gzip-compressed when asked."""
 
 from __future__ import annotations
 
-import enum
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +12,7 @@ from typing import TextIO
 import orjson
 from zlib_ng import gzip_ng
 
+from classifier.formats import OutputFormat
 from classifier.formats.records import Predictions, annotate, attributes_record, cleaned_text, page_record
 from classifier.page import Page
 
@@ -24,14 +24,6 @@ PAGE_SEPARATOR = "\f"
 # where level 6 (zlib's default) takes 0.27 s for 6.26 MB (4.6% smaller), level 1 0.10 s for
 # 9.09 MB and level 2 0.15 s for 7.00 MB; the output is read far less often than written.
 GZIP_LEVEL = 3
-
-
-class OutputFormat(str, enum.Enum):
-    jsonl = "jsonl"
-    text = "text"
-    annotated = "annotated"
-    parquet = "parquet"
-    attributes = "attributes"
 
 
 @contextmanager

@@ -23,7 +23,7 @@ from datatrove.pipeline.filters.base_filter import BaseFilter
 from datatrove.pipeline.writers.disk_base import DiskWriter
 
 from classifier.integrations.texts import TextClassifier
-from classifier.pipeline import DEFAULT_BATCH_PAGES
+from classifier.limits import DEFAULT_BATCH_PAGES
 
 # Keys of ``Document.metadata``. Labels and probabilities are per line of the page (the
 # rendered lines of HTML, the lines of a text), None on blank lines, as in the JSONL output.
