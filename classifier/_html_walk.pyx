@@ -16,7 +16,10 @@ is looked for on the current line from the current offset, then on the next line
 ``lookahead`` lines on; a word found nowhere, as the text of an element the renderer hid, is
 skipped). Every word adds its characters to its line: to the line's mapped characters and to
 each ancestor flag of its text node. The text node that gives a line most characters is the
-line's dominant node, and its innermost element the line's element.
+line's dominant node, and its innermost element the line's element. ``DomWalk.line_fields``
+then gives each line, from the elements the walk numbered, the fields of its element, block
+and outer element and its place against the page's prose region (``ELEMENT_FIELDS``,
+``REGION_FIELDS``).
 
 Names are compared as Python's ``str.lower()`` compares them: tags and attributes are read
 ASCII-lowercased, and a tag name or role with other characters goes through Python's
