@@ -17,8 +17,14 @@ jusText run in one process each over the HTML of the same pages, timed over extr
 costs. Then text mode at 1 worker
 again on ``--big-lines`` lines, to show that memory does not grow with the input.
 
-Every row but the memory run is the fastest of ``--repeats`` runs (default 3), each a fresh
-process. Compare ratios, which hold on a noisy machine; single times do not.
+The rows are timed in rounds: each round runs every row once, one after the other, and there
+are ``--repeats`` rounds (default 3), each run a fresh process. A row's time is its fastest
+run. The ratios (boilerline against trafilatura's pages/s, 2 workers against 1) are taken
+within each round, where both runs met the machine in the same state, and printed as the
+median over the rounds with their range: on a shared host the speed moves by a tenth within
+minutes, so the fastest of one row and the fastest of another can come from different
+moments (on 2026-12-07 the best-of-three rows read 3.07x trafilatura for HTML mode where four
+pairs read 2.80-2.88x). Compare ratios; single times do not hold on a noisy machine.
 """
 
 from __future__ import annotations
@@ -28,9 +34,11 @@ import gzip
 import itertools
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,13 +183,6 @@ def timed(command: list[str], env: dict | None = None) -> tuple[float, float, st
     return float(seconds), int(peak_kb) / 1024, done.stderr
 
 
-def best_of(repeats: int, run) -> tuple[float, float]:
-    """The fastest of ``repeats`` runs of ``run`` (seconds, peak MB), with the largest peak:
-    on a shared machine a run is only ever slowed by others, so the minimum is the fair time."""
-    results = [run() for _ in range(repeats)]
-    return min(seconds for seconds, _ in results), max(peak for _, peak in results)
-
-
 def predict_command(source: Path, out: Path, workers: int) -> list[str]:
     return [sys.executable, "-m", "classifier.cli", "predict", str(source), "--output", str(out), "--workers", str(workers), "--no-progress"]
 
@@ -191,7 +192,10 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("BOILERLINE_DATA") or ROOT.parent / "shared" / "data"))
     parser.add_argument("--lines", type=int, default=200_000)
     parser.add_argument("--big-lines", type=int, default=1_000_000, help="Lines of the memory run (0: skip it).")
-    parser.add_argument("--repeats", type=int, default=3, help="Runs of each row; the fastest is reported (the memory run: one).")
+    parser.add_argument(
+        "--repeats", type=int, default=3,
+        help="Rounds, each running every row once; a row's time is its fastest, ratios are per round (the memory run: once).",
+    )
     args = parser.parse_args()
 
     pages = source_pages(args.data)
@@ -203,15 +207,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores; each run a fresh process; peak MB: its largest process")
     print(f"{'run':<34} {'seconds':>8} {'pages/s':>8} {'lines/s':>9} {'lines/s/core':>12} {'peak MB':>8}")
 
-    pages_per_second: dict[str, float] = {}
-
-    def row(name: str, seconds: float, n_pages: int, lines: int, cores: int, peak_mb: float) -> None:
-        pages_per_second[name] = n_pages / seconds
-        print(
-            f"{name:<34} {seconds:>8.1f} {n_pages / seconds:>8.1f} {lines / seconds:>9,.0f} {lines / seconds / cores:>12,.0f} {peak_mb:>8.0f}",
-            flush=True,
-        )
-
+    rows: dict[str, tuple[Callable[[], tuple[float, float]], int, int, int]] = {}  # name -> (run, pages, lines, cores)
     with tempfile.TemporaryDirectory(prefix="boilerline-bench-") as folder:
         folder = Path(folder)
         text_input, warc_input, html_input = folder / "corpus.jsonl", folder / "corpus.warc", folder / "html.jsonl"
@@ -222,28 +218,42 @@ def main() -> None:
             for workers in (1, 2):
                 env = {"OMP_NUM_THREADS": "1"} if workers == 1 else None
                 command = predict_command(source, folder / f"{mode}-{workers}.jsonl.gz", workers)
-                seconds, peak = best_of(args.repeats, lambda: timed(command, env)[:2])
-                row(f"boilerline {mode}, {workers} worker(s)", seconds, n_pages, lines, workers, peak)
+                rows[f"boilerline {mode}, {workers} worker(s)"] = (lambda command=command, env=env: timed(command, env)[:2], n_pages, lines, workers)
         for name, label in EXTRACTORS.items():
             def extract(name=name) -> tuple[float, float]:
                 _, peak, out = timed([sys.executable, "-c", BASELINE_SCRIPT, name, str(html_input)])
                 return float(out.strip().splitlines()[-1]), peak
 
-            seconds, peak = best_of(args.repeats, extract)
-            row(label, seconds, len(html_pages), html_lines, 1, peak)
+            rows[label] = (extract, len(html_pages), html_lines, 1)
+        rounds = [{name: run() for name, (run, *_) in rows.items()} for _ in range(args.repeats)]
+        for name, (_, n_pages, lines, cores) in rows.items():
+            seconds = min(times[name][0] for times in rounds)
+            peak = max(times[name][1] for times in rounds)
+            print(
+                f"{name:<34} {seconds:>8.1f} {n_pages / seconds:>8.1f} {lines / seconds:>9,.0f} {lines / seconds / cores:>12,.0f} {peak:>8.0f}",
+                flush=True,
+            )
         if args.big_lines:
             big = take_lines(pages, args.big_lines)
             big_input = folder / "big.jsonl"
             write_text_corpus(big, big_input)
             big_lines = sum(len(page["lines"]) for page in big)
             seconds, peak, _ = timed(predict_command(big_input, folder / "big.jsonl.gz", 1), {"OMP_NUM_THREADS": "1"})
-            row(f"boilerline text, 1 worker, {big_lines / 1e6:.1f}M lines", seconds, len(big), big_lines, 1, peak)
-    trafilatura = pages_per_second[EXTRACTORS["trafilatura"]]
+            name = f"boilerline text, 1 worker, {big_lines / 1e6:.1f}M lines"
+            print(f"{name:<34} {seconds:>8.1f} {len(big) / seconds:>8.1f} {big_lines / seconds:>9,.0f} {big_lines / seconds:>12,.0f} {peak:>8.0f}")
+
+    def ratio(faster: str, slower: str, label: str) -> None:
+        """Pages/s of ``faster`` over those of ``slower``, round by round; ``label`` holds ``{}``
+        where the median goes."""
+        pages_of = {name: n_pages for name, (_, n_pages, _, _) in rows.items()}
+        ratios = sorted((pages_of[faster] / times[faster][0]) / (pages_of[slower] / times[slower][0]) for times in rounds)
+        print(label.format(f"{statistics.median(ratios):.2f}x") + f" (median of {len(ratios)} rounds, {ratios[0]:.2f}-{ratios[-1]:.2f})")
+
+    trafilatura = EXTRACTORS["trafilatura"]
     for name in ("boilerline text, 1 worker(s)", "boilerline html, 1 worker(s)", EXTRACTORS["render"]):
-        print(f"{name}: {pages_per_second[name] / trafilatura:.2f}x trafilatura's pages/s")
+        ratio(name, trafilatura, f"{name}: {{}} trafilatura's pages/s")
     for mode in ("text", "html"):
-        one, two = (pages_per_second[f"boilerline {mode}, {workers} worker(s)"] for workers in (1, 2))
-        print(f"boilerline {mode}: 2 workers {two / one:.2f}x 1 worker's pages/s")
+        ratio(f"boilerline {mode}, 2 worker(s)", f"boilerline {mode}, 1 worker(s)", f"boilerline {mode}: 2 workers {{}} 1 worker's pages/s")
 
 
 if __name__ == "__main__":
