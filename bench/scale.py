@@ -207,6 +207,12 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores; each run a fresh process; peak MB: its largest process")
     print(f"{'run':<34} {'seconds':>8} {'pages/s':>8} {'lines/s':>9} {'lines/s/core':>12} {'peak MB':>8}")
 
+    def print_row(name: str, seconds: float, n_pages: int, lines: int, cores: int, peak_mb: float) -> None:
+        print(
+            f"{name:<34} {seconds:>8.1f} {n_pages / seconds:>8.1f} {lines / seconds:>9,.0f} {lines / seconds / cores:>12,.0f} {peak_mb:>8.0f}",
+            flush=True,
+        )
+
     rows: dict[str, tuple[Callable[[], tuple[float, float]], int, int, int]] = {}  # name -> (run, pages, lines, cores)
     with tempfile.TemporaryDirectory(prefix="boilerline-bench-") as folder:
         folder = Path(folder)
@@ -228,19 +234,14 @@ def main() -> None:
         rounds = [{name: run() for name, (run, *_) in rows.items()} for _ in range(args.repeats)]
         for name, (_, n_pages, lines, cores) in rows.items():
             seconds = min(times[name][0] for times in rounds)
-            peak = max(times[name][1] for times in rounds)
-            print(
-                f"{name:<34} {seconds:>8.1f} {n_pages / seconds:>8.1f} {lines / seconds:>9,.0f} {lines / seconds / cores:>12,.0f} {peak:>8.0f}",
-                flush=True,
-            )
+            print_row(name, seconds, n_pages, lines, cores, max(times[name][1] for times in rounds))
         if args.big_lines:
             big = take_lines(pages, args.big_lines)
             big_input = folder / "big.jsonl"
             write_text_corpus(big, big_input)
             big_lines = sum(len(page["lines"]) for page in big)
             seconds, peak, _ = timed(predict_command(big_input, folder / "big.jsonl.gz", 1), {"OMP_NUM_THREADS": "1"})
-            name = f"boilerline text, 1 worker, {big_lines / 1e6:.1f}M lines"
-            print(f"{name:<34} {seconds:>8.1f} {len(big) / seconds:>8.1f} {big_lines / seconds:>9,.0f} {big_lines / seconds:>12,.0f} {peak:>8.0f}")
+            print_row(f"boilerline text, 1 worker, {big_lines / 1e6:.1f}M lines", seconds, len(big), big_lines, 1, peak)
 
     def ratio(faster: str, slower: str, label: str) -> None:
         """Pages/s of ``faster`` over those of ``slower``, round by round; ``label`` holds ``{}``

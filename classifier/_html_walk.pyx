@@ -39,8 +39,6 @@ from libcpp.unordered_map cimport unordered_map
 from libcpp.vector cimport vector
 from html import unescape
 
-import numpy as np
-
 ctypedef uint32_t CodePoint
 
 # The attributes the walk reads (the others are skipped without reading their values).
