@@ -2,6 +2,7 @@
 
     python bench/held_out_errors.py --dataset arabic [--data ../shared/data] [--sites 300] [--seed 1] [--pages 10]
     python bench/held_out_errors.py --language es
+    python bench/held_out_errors.py --language ja,th,my   (several languages held out together)
 
 The pages held out (a dataset's, or those whose ``lang`` is ``--language``, from every
 dataset) are split into ``--folds`` site-grouped folds; each fold is labeled by a model
@@ -47,7 +48,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     held_out = parser.add_mutually_exclusive_group(required=True)
     held_out.add_argument("--dataset", help="the dataset whose pages are held out, e.g. arabic")
-    held_out.add_argument("--language", help="hold out every page whose language is this, e.g. es")
+    held_out.add_argument("--language", help="hold out every page whose language is this, e.g. es (or one of these, e.g. ja,th)")
     parser.add_argument("--data", type=Path, default=None, help="default: $BOILERLINE_DATA or ../shared/data")
     parser.add_argument("--sites", type=int, default=300, help="sites of the other datasets sampled to train on")
     parser.add_argument("--folds", type=int, default=3)
@@ -59,7 +60,8 @@ def main() -> None:
     tested = args.dataset
     if args.language:
         tested = HELD_OUT_LANGUAGE.format(args.language)
-        every_page = [dataclasses.replace(page, dataset=tested) if page.lang == args.language else page for page in every_page]
+        languages = set(args.language.split(","))
+        every_page = [dataclasses.replace(page, dataset=tested) if page.lang in languages else page for page in every_page]
     sampled = {id(page) for page in sampled_pages(every_page, args.sites, args.seed)}
     pages = [page for page in every_page if id(page) in sampled or page.dataset == tested]
     # c4-rule only so that both modes are scored (beside a baseline, HTML mode and text mode).
