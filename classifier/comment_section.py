@@ -11,6 +11,7 @@ the lines below it are, across the shared data, 95% chrome. A heading above all 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -44,21 +45,24 @@ COMMENT_SECTION_COLUMNS = ("below_comments_heading",)
 
 def is_comments_heading(line: str) -> bool:
     """Whether ``line`` reads as the heading of a comment section."""
-    stripped = line.strip()
-    return 0 < len(stripped) <= HEADING_MAX_CHARS and _HEADING.match(stripped) is not None
+    return bool(comments_headings([line.strip()])[0])
 
 
-def add_comment_section_features(columns, prose: np.ndarray) -> None:
+def comments_headings(stripped: Sequence[str]) -> np.ndarray:
+    """Per stripped line text, whether it reads as the heading of a comment section."""
+    match = _HEADING.match
+    return np.fromiter(
+        (len(text) <= HEADING_MAX_CHARS and match(text) is not None for text in stripped), dtype=bool, count=len(stripped)
+    )
+
+
+def add_comment_section_features(columns, prose: np.ndarray, heading: np.ndarray) -> None:
     """Add ``below_comments_heading`` to the feature columns (a dict of arrays, or a table,
-    holding ``page_no``, ``n_chars`` and ``text``): 1 on a page's lines from the first comments
-    heading that has ``PROSE_BEFORE_CHARS`` of prose above it (``prose``: each line's prose
+    holding ``page_no``): 1 on a page's lines from the first comments ``heading`` (per row)
+    that has ``PROSE_BEFORE_CHARS`` of prose above it (``prose``: each line's prose
     characters, 0 on other lines) to the page's end, else 0."""
     n_rows = len(prose)
     pages = Runs.of(np.asarray(columns["page_no"]))
-    texts = columns["text"]
-    short = np.flatnonzero(np.asarray(columns["n_chars"]) <= HEADING_MAX_CHARS)
-    heading = np.zeros(n_rows, dtype=bool)
-    heading[short] = [is_comments_heading(texts[i]) for i in short.tolist()]
     # Prose above each row within its page: the running sum, less the page's sum before it.
     through = np.cumsum(prose)
     above = through - prose - pages.per_row((through - prose)[pages.starts])

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from classifier.language import detect_languages, stopwords, unspaced_stoplist
-from classifier.comment_section import COMMENT_SECTION_COLUMNS, add_comment_section_features
+from classifier.comment_section import COMMENT_SECTION_COLUMNS, add_comment_section_features, comments_headings
 from classifier.main_run import MAIN_RUN_COLUMNS, add_main_run_features, prose_lines
 from classifier.page import Page, is_blank
 from classifier.runs import Runs
@@ -107,7 +107,7 @@ def featurize(pages: Sequence[Page], site_counts: SiteCounts | None = None) -> p
     _add_position_features(columns)
     add_main_run_features(columns)
     prose_chars = np.where(prose_lines(columns), np.asarray(columns["n_chars"], dtype=float), 0.0)
-    add_comment_section_features(columns, prose_chars)
+    add_comment_section_features(columns, prose_chars, lines.spread(comments_headings(lines.measured.stripped)))
     return _with_context_features(columns)
 
 
