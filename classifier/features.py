@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from classifier.language import detect_languages, stopwords, unspaced_stoplist
-from classifier.main_run import MAIN_RUN_COLUMNS, add_main_run_features
+from classifier.comment_section import COMMENT_SECTION_COLUMNS, add_comment_section_features, comments_headings
+from classifier.main_run import MAIN_RUN_COLUMNS, add_main_run_features, prose_lines
 from classifier.page import Page, is_blank
 from classifier.runs import Runs
 from classifier.site_counts import SiteCounts, fingerprints
@@ -105,6 +106,8 @@ def featurize(pages: Sequence[Page], site_counts: SiteCounts | None = None) -> p
     _add_repetition_features(columns, pages, lines, site_counts)
     _add_position_features(columns)
     add_main_run_features(columns)
+    prose_chars = np.where(prose_lines(columns), np.asarray(columns["n_chars"], dtype=float), 0.0)
+    add_comment_section_features(columns, prose_chars, lines.spread(comments_headings(lines.measured.stripped)))
     return _with_context_features(columns)
 
 
@@ -113,7 +116,7 @@ def feature_names() -> list[str]:
     context = [f"{name}_{offset_tag(k)}" for k in CONTEXT_OFFSETS for name in CONTEXT_COLUMNS]
     window = [f"window_{name}_mean" for name in WINDOW_COLUMNS]
     structure_context = [f"{name}_{offset_tag(k)}" for k in STRUCTURE_CONTEXT_OFFSETS for name in STRUCTURE_CONTEXT_COLUMNS]
-    return [*LINE_COLUMNS, *context, *window, *MAIN_RUN_COLUMNS, *STRUCTURE_COLUMNS, *structure_context]
+    return [*LINE_COLUMNS, *context, *window, *MAIN_RUN_COLUMNS, *COMMENT_SECTION_COLUMNS, *STRUCTURE_COLUMNS, *structure_context]
 
 
 def stack_tables(tables: Sequence[pd.DataFrame]) -> pd.DataFrame:

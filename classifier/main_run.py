@@ -28,6 +28,18 @@ GAP_COST_CHARS = 40.0
 MAIN_RUN_COLUMNS = ("in_main_run", "lines_to_main_run", "before_main_run", "main_run_char_share", "main_run_found")
 
 
+def prose_lines(columns) -> np.ndarray:
+    """Which lines are prose: PROSE_MIN_WORDS word-equivalents or more, under
+    PROSE_MAX_LINK_SHARE linked, and ending a sentence or PROSE_UNPUNCTUATED_MIN_WORDS long."""
+    nonblank = np.asarray(columns["is_blank"]) == 0
+    link_share = np.nan_to_num(np.asarray(columns["link_char_share"], dtype=float), nan=0.0)
+    n_words = np.asarray(columns["n_words"])
+    return (
+        nonblank & (n_words >= PROSE_MIN_WORDS) & (link_share < PROSE_MAX_LINK_SHARE)
+        & ((np.asarray(columns["ends_with_terminal_punct"]) == 1) | (n_words >= PROSE_UNPUNCTUATED_MIN_WORDS))
+    )
+
+
 def add_main_run_features(columns) -> None:
     """Add ``MAIN_RUN_COLUMNS`` to the feature columns (a dict of arrays, or a table): whether
     the line is in its page's main run, how many non-blank lines away it is (log; 0 inside),
@@ -35,12 +47,7 @@ def add_main_run_features(columns) -> None:
     page has a run at all."""
     nonblank = np.asarray(columns["is_blank"]) == 0
     n_chars = np.asarray(columns["n_chars"], dtype=float)
-    link_share = np.nan_to_num(np.asarray(columns["link_char_share"], dtype=float), nan=0.0)
-    n_words = np.asarray(columns["n_words"])
-    prose = (
-        nonblank & (n_words >= PROSE_MIN_WORDS) & (link_share < PROSE_MAX_LINK_SHARE)
-        & ((np.asarray(columns["ends_with_terminal_punct"]) == 1) | (n_words >= PROSE_UNPUNCTUATED_MIN_WORDS))
-    )
+    prose = prose_lines(columns)
     # A bulleted sentence is a teaser in a list of links as often as a point of the article:
     # it neither builds the run nor cuts it.
     bulleted = np.asarray(columns["starts_with_bullet"]) == 1
