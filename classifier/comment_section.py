@@ -63,9 +63,7 @@ def add_comment_section_features(columns, prose: np.ndarray, heading: np.ndarray
     characters, 0 on other lines) to the page's end, else 0."""
     n_rows = len(prose)
     pages = Runs.of(np.asarray(columns["page_no"]))
-    # Prose above each row within its page: the running sum, less the page's sum before it.
-    through = np.cumsum(prose)
-    above = through - prose - pages.per_row((through - prose)[pages.starts])
+    above = pages.cumsum(prose) - prose  # prose above each row, within its page
     opens = heading & (above >= PROSE_BEFORE_CHARS)
     opened = np.maximum.accumulate(np.where(opens, np.arange(n_rows), -1))
     page_start = pages.per_row(pages.starts)
