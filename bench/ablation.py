@@ -17,6 +17,8 @@ structure) and text mode; line F1 also over the pages of ordinary size (see
   where a line stands to the element that holds most of the page's prose) left empty;
 - ``no-dates``: the ``date_share`` column (dates, times, times ago, reading times and
   counts) left empty;
+- ``no-comment-section``: ``below_comments_heading`` (classifier/comment_section.py: the
+  lines below a comment section's heading) left empty;
 - ``no-p-first-ranks``: where a line's first-pass p ranks on its page (``page_p_first_max``,
   ``p_first_page_rank``, read by the revise stage) left empty;
 - ``code-as-chrome``: trained as labeler version 7 labeled, with the code lines inside the
@@ -42,7 +44,8 @@ import numpy as np
 
 import classifier.features as features
 import classifier.predictor as predictor
-from classifier.main_run import MAIN_RUN_COLUMNS, add_main_run_features
+from classifier.comment_section import COMMENT_SECTION_COLUMNS, add_comment_section_features, comments_headings
+from classifier.main_run import MAIN_RUN_COLUMNS, add_main_run_features, prose_lines
 from classifier.labeled import SCORED
 from classifier.page import CONTENT, Page
 from classifier.persistence import ModelError
@@ -94,6 +97,11 @@ def measured_without_dates(texts: Sequence[str]) -> LineTexts:
     return measured
 
 
+def blank_comment_section(columns, prose: np.ndarray, heading: np.ndarray) -> None:
+    for column in COMMENT_SECTION_COLUMNS:
+        columns[column] = np.full(len(prose), np.nan)
+
+
 def blank_p_first_ranks(columns, pages, p_first) -> None:
     for column in ("page_p_first_max", "p_first_page_rank"):
         columns[column] = np.full(len(p_first), np.nan)
@@ -105,6 +113,7 @@ REPLACED_STEPS = {
     "no-main-run": (features, "add_main_run_features", blank_main_run),
     "no-prose-region": (features, "add_structure_features", structure_without_prose_region),
     "no-dates": (features, "measure_lines", measured_without_dates),
+    "no-comment-section": (features, "add_comment_section_features", blank_comment_section),
     "no-p-first-ranks": (predictor, "_add_page_ranks", blank_p_first_ranks),
 }
 
@@ -172,15 +181,20 @@ def walk_us_per_line(data_dir: Path, n_pages: int, seed: int) -> tuple[float, in
 
 
 def column_costs(pages: list[Page]) -> dict[str, float]:
-    """µs per line of the structure columns, the main-run columns, the first-pass ranks and the
-    shipped names model (left out, with a message, where the shipped model does not fit this
+    """µs per line of the structure columns, the main-run columns, the comment section (its
+    headings matched once per distinct text, as ``featurize`` does, and its column), the
+    first-pass ranks and the shipped names model (left out, with a message, where the shipped model does not fit this
     checkout's features: an experiment's worktree)."""
     table = features.featurize(pages)
     n = len(table)
     runs, nonblank = Runs.of(table["page_no"].to_numpy()), ~table["is_blank"].to_numpy(dtype=bool)
+    distinct_stripped = list({line.strip() for page in pages for line in page.lines})
+    prose_chars = np.where(prose_lines(table), table["n_chars"].to_numpy(dtype=float), 0.0)
     costs = {
         "structure columns": timed(add_structure_features, table.copy(), pages),
         "main-run columns": timed(add_main_run_features, table.copy()),
+        "comment-section column": timed(comments_headings, distinct_stripped)
+        + timed(add_comment_section_features, table.copy(), prose_chars, np.zeros(n, dtype=bool)),
         # Any p per line costs the same to rank: the line's length stands in for the first pass's.
         "first-pass ranks": timed(predictor._add_page_ranks, {}, runs, np.where(nonblank, table["log_chars"].to_numpy(), np.nan)),
     }
