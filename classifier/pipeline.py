@@ -188,8 +188,8 @@ def classified_batches(
 
 def counted_batches(items: Iterable[Page | UnrenderedPage], options: ClassifyOptions, finish: Finish, *, workers: int = 1) -> Iterator:
     """``finish`` of every batch, in input order, with site repetition counted over the whole
-    stream: pass one renders each batch, counts its sites' lines and keeps it, packed, in a
-    spool (``classifier.spool``); pass two classifies the kept batches with the merged counts.
+    stream: pass one renders each batch, counts its sites' lines and keeps it in a spool
+    (``classifier.spool``); pass two classifies the kept batches with the merged counts.
     With ``workers`` > 1 both passes run in one pool of worker processes, started as soon as
     the input has two batches (an input of one batch is classified here)."""
     in_batches = batches(items, min(options.batch_pages, COUNTED_BATCH_PAGES))
@@ -204,14 +204,15 @@ def counted_batches(items: Iterable[Page | UnrenderedPage], options: ClassifyOpt
         with process_pool(workers, options) as pool, tempfile.TemporaryDirectory(prefix="boilerline-counts-") as folder:
             starting = _StartingWorkers(pool, workers)
             parts = []
-            for _, (block, part) in in_workers(pool, workers, _count_in_worker, in_batches, here=starting.counts_here):
-                spool.write(block)
+            counted = in_workers(pool, workers, _count_in_worker, in_batches, here=starting.counts_here, local=_rendered_and_counted)
+            for _, (pages_or_block, part) in counted:
+                spool.add(pages_or_block)
                 parts.append(part)
             # The counts go to the workers once, as a file each loads on its first batch.
             counts_path = Path(folder) / "site-counts.npz"
             merge_all(parts).save(counts_path)
             classify = partial(_classify_block_in_worker, options=options, counts_path=counts_path, finish=finish)
-            for _, finished in in_workers(pool, workers, classify, enumerate(spool.blocks())):
+            for _, finished in in_workers(pool, workers, classify, enumerate(spool.spooled())):
                 yield finished
 
 
@@ -222,14 +223,17 @@ def _keep_and_count(batch: Sequence[Page | UnrenderedPage], spool: PageSpool) ->
 
 
 def in_workers(
-    pool: ProcessPoolExecutor, workers: int, function: Callable, in_batches: Iterable, here: Callable[[object], bool] | None = None,
+    pool: ProcessPoolExecutor, workers: int, function: Callable, in_batches: Iterable,
+    here: Callable[[object], bool] | None = None, local: Callable | None = None,
 ) -> Iterator[tuple[object, object]]:
     """(batch, ``function(batch)``) for every batch, in order, computed in ``pool``: at most
     BATCHES_IN_FLIGHT_PER_WORKER per worker at a time, so memory stays a few batches. A batch
-    for which ``here(batch)`` is true is computed in this process instead."""
+    for which ``here(batch)`` is true is computed in this process instead, by ``local``
+    (``function`` when there is none)."""
     in_flight: deque = deque()
     for batch in in_batches:
-        in_flight.append((batch, _done(function(batch)) if here is not None and here(batch) else pool.submit(function, batch)))
+        computed_here = here is not None and here(batch)
+        in_flight.append((batch, _done((local or function)(batch)) if computed_here else pool.submit(function, batch)))
         if len(in_flight) >= workers * BATCHES_IN_FLIGHT_PER_WORKER:
             batch, future = in_flight.popleft()
             yield batch, future.result()
@@ -246,8 +250,8 @@ def _done(result: object) -> Future:
 
 def _all_rendered(batch: Sequence[Page | UnrenderedPage]) -> bool:
     """Whether a batch's pass one is cheap enough to do in this process: nothing to render,
-    only its lines to count and pack (about 1 µs a line), so sending it to a worker would
-    cost about as much as the counting."""
+    only its lines to count (about 1 µs a line) and the batch to keep, so sending it to a
+    worker would cost about as much as the counting."""
     return not any(isinstance(item, UnrenderedPage) for item in batch)
 
 
@@ -324,10 +328,12 @@ def _rendered_and_counted(items: Sequence[Page | UnrenderedPage]) -> tuple[list[
     return pages, SiteCounts.of_pages(pages)
 
 
-def _classify_block_in_worker(numbered: tuple[int, bytes], options: ClassifyOptions, counts_path: Path, finish: Finish):
-    """Pass two for a spooled batch; the counts are read from their file once per worker."""
-    number, block = numbered
-    return finish(number, *classify_batch(unpack(block), options, loaded_site_counts(counts_path)))
+def _classify_block_in_worker(numbered: tuple[int, list[Page] | bytes], options: ClassifyOptions, counts_path: Path, finish: Finish):
+    """Pass two for a spooled batch (its pages, or their packed block); the counts are read
+    from their file once per worker."""
+    number, batch = numbered
+    pages = unpack(batch) if isinstance(batch, bytes) else batch
+    return finish(number, *classify_batch(pages, options, loaded_site_counts(counts_path)))
 
 
 @lru_cache(maxsize=2)

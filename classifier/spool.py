@@ -10,7 +10,8 @@ to ``HELD_BYTES``: packing and unpacking them would cost about a twentieth of th
 rest, and every batch rendered by a worker process, is a block: a batch pickled and
 compressed (``pack``) in an unnamed temporary file. A block is packed where its pages were
 rendered and sent to the process that classifies it as it is, so the reading process only
-copies bytes. The file takes less than the size of the rendered text, in the temporary
+copies bytes; a held batch goes to that process as its pages (``spooled``), so the reading
+process, whose work no worker shares, never packs a batch while the memory lasts. The file takes less than the size of the rendered text, in the temporary
 folder (``$TMPDIR``); one file per input (``--output-dir``) needs no spool, as each
 shard is read again on its own.
 """
@@ -69,8 +70,8 @@ def held_size(pages: Sequence[Page]) -> int:
 
 
 class PageSpool:
-    """Add batches with ``keep`` (pages) or ``write`` (packed blocks), then read them back in
-    order, as pages with ``batches`` or as blocks with ``blocks``."""
+    """Add batches with ``keep`` (pages), ``write`` (packed blocks) or ``add`` (either), then
+    read them back in order, as pages with ``batches`` or as they are held with ``spooled``."""
 
     def __init__(self, held_bytes: int = HELD_BYTES) -> None:
         self._file: IO[bytes] | None = None  # made by the first write: a run that keeps nothing makes none
@@ -101,17 +102,21 @@ class PageSpool:
         self._file.write(block)
         self._batches.append(None)
 
+    def add(self, batch: list[Page] | bytes) -> None:
+        """Add a batch as ``spooled`` gives it back: pages are kept, a packed block written."""
+        if isinstance(batch, bytes):
+            self.write(batch)
+        else:
+            self.keep(batch)
+
     def batches(self) -> Iterator[list[Page]]:
         """The batches added, as pages, in order (from the start at each call)."""
-        for batch in self._in_order():
+        for batch in self.spooled():
             yield unpack(batch) if isinstance(batch, bytes) else batch
 
-    def blocks(self) -> Iterator[bytes]:
-        """The batches added, packed, in order (from the start at each call)."""
-        for batch in self._in_order():
-            yield batch if isinstance(batch, bytes) else pack(batch)
-
-    def _in_order(self) -> Iterator[list[Page] | bytes]:
+    def spooled(self) -> Iterator[list[Page] | bytes]:
+        """The batches added, in order (from the start at each call): a held batch as its
+        pages, a written one as its packed block, for the process that classifies it to unpack."""
         if self._file is not None:
             self._file.seek(0)
         for held in self._batches:

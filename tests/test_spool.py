@@ -22,13 +22,13 @@ def test_spool_gives_back_every_block_whole_and_in_order():
     with PageSpool() as spool:
         for batch in batches:
             spool.write(pack(batch))
-        assert [unpack(block) for block in spool.blocks()] == batches
-        assert [unpack(block) for block in spool.blocks()] == batches  # read again from the start
+        assert [unpack(block) for block in spool.spooled()] == batches
+        assert [unpack(block) for block in spool.spooled()] == batches  # read again from the start
 
 
-def test_an_empty_spool_gives_no_blocks():
+def test_an_empty_spool_gives_no_batches():
     with PageSpool() as spool:
-        assert list(spool.blocks()) == []
+        assert list(spool.spooled()) == []
 
 
 def test_kept_batches_are_held_until_the_memory_runs_out_then_written():
@@ -42,13 +42,16 @@ def test_kept_batches_are_held_until_the_memory_runs_out_then_written():
         assert held == batches
         assert held[0] is batches[0] and held[2] is batches[2]  # as they were, not copies
         assert held[1] is not batches[1]  # read back from the file
-        assert [unpack(block) for block in spool.blocks()] == batches
+        spooled = list(spool.spooled())
+        assert spooled[0] is batches[0] and spooled[2] is batches[2]  # held: handed over as pages
+        assert isinstance(spooled[1], bytes) and unpack(spooled[1]) == batches[1]
 
 
 def test_a_spool_of_written_and_kept_batches_gives_them_back_in_order():
     pages = example_pages()
     with PageSpool() as spool:
-        spool.write(pack(pages[:5]))
-        spool.keep(pages[5:10])
-        spool.write(pack(pages[10:]))
+        spool.add(pack(pages[:5]))
+        spool.add(pages[5:10])
+        spool.add(pack(pages[10:]))
         assert list(spool.batches()) == [pages[:5], pages[5:10], pages[10:]]
+        assert [type(batch) for batch in spool.spooled()] == [bytes, list, bytes]
