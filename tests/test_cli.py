@@ -11,6 +11,7 @@ from classifier.annotation import read_annotated_pages
 from classifier.cli import EXIT_REJECTED, app
 from classifier.labeled import read_labeled_pages
 from classifier.persistence import file_sha256
+from training.labeling import LABELER_VERSION
 from tests.paths import GOLD, SEEDS
 
 runner = CliRunner()
@@ -30,6 +31,7 @@ def test_train_writes_model_and_metadata(tiny_model):
     assert meta["sha256"] == file_sha256(tiny_model)
     assert meta["seed"] == 3
     assert meta["trained_on"]["pages"] == 2
+    assert meta["trained_on"]["labeler_version"] == LABELER_VERSION
     assert "scikit-learn" in meta["versions"] and meta["feature_names"]
     assert set(meta["cv"]["by_dataset"]) == {"gold"}
     assert 0 <= meta["cv"]["line"]["f1"] <= 1

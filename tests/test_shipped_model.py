@@ -17,6 +17,7 @@ from classifier.persistence import DEFAULT_MODEL_PATH, file_sha256, metadata_pat
 from classifier.predictor import revise_columns
 from tests.paths import GOLD, ROOT
 from training.evaluate import evaluate, predicted_labels
+from training.labeling import LABELER_VERSION
 from training.train import CIPHERED_SITE_SHARE, without_links
 
 SEEDS_SHA256 = "31480d8b18bace26675b650db098e88011ea005f21e95c1a50f6050658815ad2"
@@ -52,6 +53,7 @@ def test_metadata_describes_the_file(model):
     assert meta["cv"]["grouped_by"] == "site" and meta["cv"]["text_only"]
     # Trained as the code trains by default: a changed setting needs a retrain.
     assert meta["ciphered_site_share"] == meta["cv"]["ciphered_site_share"] == CIPHERED_SITE_SHARE
+    assert meta["trained_on"]["labeler_version"] == LABELER_VERSION
     assert DEFAULT_MODEL_PATH.stat().st_size < 50 * 1024 * 1024
 
 

@@ -19,6 +19,7 @@ from classifier.model import LabeledTable, LineClassifier, content_targets
 from classifier.page import Page
 from training.augment import mixed_script_pages
 from training.cipher import ciphered_pages
+from training.labeling import LABELER_VERSION
 
 # Share of training pages whose link counts and structure are hidden, so the model also learns to work
 # from plain text (WET dumps, Resiliparse output) where no HTML is at hand.
@@ -172,6 +173,8 @@ def train(
             "sites": len({page.site for page in pages}),
             "datasets": sorted({page.dataset or "unknown" for page in pages}),
             "data_sha256": data_digest(pages),
+            # The rules that turned the datasets' golds into line labels (hand labels are as given).
+            "labeler_version": LABELER_VERSION,
         },
         "seed": seed,
         "link_dropout_share": LINK_DROPOUT_SHARE,
