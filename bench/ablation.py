@@ -183,8 +183,8 @@ def walk_us_per_line(data_dir: Path, n_pages: int, seed: int) -> tuple[float, in
 def column_costs(pages: list[Page]) -> dict[str, float]:
     """µs per line of the structure columns, the main-run columns, the comment section (its
     headings matched once per distinct text, as ``featurize`` does, and its column), the
-    first-pass ranks and the shipped names model (left out, with a message, where the shipped model does not fit this
-    checkout's features: an experiment's worktree)."""
+    first-pass ranks and the shipped names model (left out, with a message, where the shipped
+    model does not fit this checkout's features: an experiment's worktree)."""
     table = features.featurize(pages)
     n = len(table)
     runs, nonblank = Runs.of(table["page_no"].to_numpy()), ~table["is_blank"].to_numpy(dtype=bool)

@@ -43,7 +43,7 @@ from classifier.labeled import InputError
 from classifier.limits import DEFAULT_BATCH_PAGES, Limits
 from classifier.page import Page
 from classifier.site_counts import SiteCounts, merge_all
-from classifier.spool import PageSpool, pack, unpack
+from classifier.spool import PageSpool, pack, pages_of
 from classifier.summary import Summary
 from classifier.unrendered import UnrenderedPage, rendered
 
@@ -211,7 +211,7 @@ def counted_batches(items: Iterable[Page | UnrenderedPage], options: ClassifyOpt
             # The counts go to the workers once, as a file each loads on its first batch.
             counts_path = Path(folder) / "site-counts.npz"
             merge_all(parts).save(counts_path)
-            classify = partial(_classify_block_in_worker, options=options, counts_path=counts_path, finish=finish)
+            classify = partial(_classify_spooled_in_worker, options=options, counts_path=counts_path, finish=finish)
             for _, finished in in_workers(pool, workers, classify, enumerate(spool.spooled())):
                 yield finished
 
@@ -328,12 +328,11 @@ def _rendered_and_counted(items: Sequence[Page | UnrenderedPage]) -> tuple[list[
     return pages, SiteCounts.of_pages(pages)
 
 
-def _classify_block_in_worker(numbered: tuple[int, list[Page] | bytes], options: ClassifyOptions, counts_path: Path, finish: Finish):
+def _classify_spooled_in_worker(numbered: tuple[int, list[Page] | bytes], options: ClassifyOptions, counts_path: Path, finish: Finish):
     """Pass two for a spooled batch (its pages, or their packed block); the counts are read
     from their file once per worker."""
     number, batch = numbered
-    pages = unpack(batch) if isinstance(batch, bytes) else batch
-    return finish(number, *classify_batch(pages, options, loaded_site_counts(counts_path)))
+    return finish(number, *classify_batch(pages_of(batch), options, loaded_site_counts(counts_path)))
 
 
 @lru_cache(maxsize=2)

@@ -11,9 +11,9 @@ rest, and every batch rendered by a worker process, is a block: a batch pickled 
 compressed (``pack``) in an unnamed temporary file. A block is packed where its pages were
 rendered and sent to the process that classifies it as it is, so the reading process only
 copies bytes; a held batch goes to that process as its pages (``spooled``), so the reading
-process, whose work no worker shares, never packs a batch while the memory lasts. The file takes less than the size of the rendered text, in the temporary
-folder (``$TMPDIR``); one file per input (``--output-dir``) needs no spool, as each
-shard is read again on its own.
+process, whose work no worker shares, never packs a batch while the memory lasts. The file
+takes less than the size of the rendered text, in the temporary folder (``$TMPDIR``); one
+file per input (``--output-dir``) needs no spool, as each shard is read again on its own.
 """
 
 from __future__ import annotations
@@ -64,6 +64,11 @@ def _codec():
     return pyarrow.Codec(CODEC, compression_level=COMPRESSION_LEVEL)
 
 
+def pages_of(batch: list[Page] | bytes) -> list[Page]:
+    """The pages of a batch as ``PageSpool.spooled`` gives it: held pages, or a packed block."""
+    return unpack(batch) if isinstance(batch, bytes) else batch
+
+
 def held_size(pages: Sequence[Page]) -> int:
     """About the bytes of memory ``pages`` take (characters of non-ASCII lines take more)."""
     return sum(HELD_BYTES_PER_LINE * len(page.lines) + sum(map(len, page.lines)) for page in pages)
@@ -112,7 +117,7 @@ class PageSpool:
     def batches(self) -> Iterator[list[Page]]:
         """The batches added, as pages, in order (from the start at each call)."""
         for batch in self.spooled():
-            yield unpack(batch) if isinstance(batch, bytes) else batch
+            yield pages_of(batch)
 
     def spooled(self) -> Iterator[list[Page] | bytes]:
         """The batches added, in order (from the start at each call): a held batch as its
