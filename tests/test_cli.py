@@ -1,6 +1,7 @@
 """CLI round trips through typer's CliRunner: train tiny -> predict -> evaluate."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -177,6 +178,26 @@ def test_help_loads_no_model_libraries():
     probe = f"import sys, classifier.cli; print(sorted(m for m in {modules!r} if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"
+
+
+def test_predict_starts_no_blas_threads(tmp_path):
+    """``boilerline predict`` asks OpenBLAS for one thread before numpy is imported (its
+    threads spin at import and take CPU from the workers), unless the user chose a number."""
+    out = tmp_path / "out.jsonl"
+    probe = (
+        "import sys; from classifier.cli import app\n"
+        f"sys.argv = ['boilerline', 'predict', {str(SEED_000)!r}, '--output', {str(out)!r}]\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
+        "from threadpoolctl import threadpool_info\n"
+        "print(sorted({pool['num_threads'] for pool in threadpool_info() if pool['internal_api'] == 'openblas'}))"
+    )
+    environment = {name: value for name, value in os.environ.items() if name != "OPENBLAS_NUM_THREADS"}
+    threads = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=environment).stdout
+    assert threads.strip() == "[1]"
+    chosen = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=environment | {"OPENBLAS_NUM_THREADS": "2"}
+    ).stdout
+    assert chosen.strip() == "[2]"
 
 
 def test_predict_loads_neither_scikit_learn_nor_a_pickle(tmp_path):
