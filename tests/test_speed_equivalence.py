@@ -40,7 +40,7 @@ from classifier.predictor import (
 from classifier.page import Page
 from classifier.structure_features import NAMES_COLUMN
 from classifier.text import normalize_line
-from classifier.tree_walk import TreeWalk
+from classifier.tree_walk import TreeWalk, float32_at_most
 from tests.paths import GOLD
 
 ARTICLE_EN = "The minister said on Monday that the budget would grow by four percent next year."
@@ -430,6 +430,25 @@ def test_tree_walk_is_scikit_learns_predict_proba(model, sample_pages):
         np.testing.assert_array_equal(walk.predict_proba(np.asfortranarray(features), some), expected[some])
 
 
+def test_thresholds_rounded_to_float32_split_float32_values_as_float64_does():
+    """The walk compares float32 features with float32 thresholds: rounded down, a threshold
+    sends every float32 (the ones next to it, the extremes, infinities) to the side the
+    float64 threshold sends it to."""
+    rng = np.random.default_rng(0)
+    thresholds = np.concatenate([
+        rng.normal(size=2000) * 10.0 ** rng.integers(-8, 8, size=2000),
+        [0.0, -0.0, 1.5, 1e-45, -1e-45, 3.5e38, -3.5e38, 1e300, -1e300, np.inf, -np.inf],
+    ])
+    rounded = float32_at_most(thresholds)
+    assert rounded.dtype == np.float32
+    nearest = thresholds.astype(np.float32)
+    for x in (
+        nearest, np.nextafter(nearest, np.float32(np.inf)), np.nextafter(nearest, np.float32(-np.inf)),
+        np.full_like(nearest, np.inf), np.full_like(nearest, -np.inf), np.full_like(nearest, np.finfo(np.float32).max),
+    ):
+        np.testing.assert_array_equal(x <= rounded, x.astype(np.float64) <= thresholds)
+
+
 def test_tree_walk_refuses_row_indices_outside_the_matrix(model):
     walk = TreeWalk.of_estimator(model.general_.first_pass_)
     matrix = np.zeros((5, walk.n_features), dtype=np.float32)
@@ -490,7 +509,9 @@ def test_tree_walk_refuses_out_of_range_indices(model):
     tree = first_pass._predictors[0][0]
     saved = tree.nodes.copy()
     try:
-        for field, bad in (("left", len(tree.nodes) + 5), ("feature_idx", first_pass.n_features_in_)):
+        for field, bad in (
+            ("left", len(tree.nodes) + 5), ("left", 0), ("right", len(tree.nodes) + 5), ("right", 1), ("feature_idx", first_pass.n_features_in_),
+        ):
             tree.nodes[:] = saved
             tree.nodes[field][np.flatnonzero(tree.nodes["is_leaf"] == 0)[0]] = bad
             with pytest.raises(ValueError, match="out of range"):
