@@ -253,8 +253,8 @@ def _without_blas_threads() -> None:
     imported here, in the fork server or in the workers. Prediction makes no BLAS call, but
     OpenBLAS starts a thread per core with numpy, which spins for about 0.1 s of a core
     (`import numpy` takes 0.12 s of CPU, 0.07 s with one thread): in every process of a run,
-    where the spinning takes a core from the workers. Two workers from WARC were about 4%
-    faster without it (bench/scale.py's HTML corpus, 4 runs each)."""
+    where the spinning takes a core from the workers. With one thread, two workers from WARC
+    were about 4% faster (bench/scale.py's HTML corpus, four alternating pairs)."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
