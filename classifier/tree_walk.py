@@ -29,7 +29,8 @@ def float32_at_most(values: np.ndarray) -> np.ndarray:
     """Each float64 rounded down to a float32: the largest float32 at most the value. For a
     float32 ``x`` (NaN aside), ``x <= value`` exactly when ``x <= float32_at_most(value)``, so
     the walk compares float32 with float32 and goes where scikit-learn's float64 comparison goes."""
-    nearest = values.astype(np.float32)
+    with np.errstate(over="ignore"):  # beyond float32's range: infinity, then the largest float32
+        nearest = values.astype(np.float32)
     above = nearest.astype(np.float64) > values
     nearest[above] = np.nextafter(nearest[above], np.float32(-np.inf))
     return nearest
