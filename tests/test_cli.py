@@ -180,24 +180,30 @@ def test_help_loads_no_model_libraries():
     assert loaded == "[]"
 
 
-def test_predict_starts_no_blas_threads(tmp_path):
-    """``boilerline predict`` asks OpenBLAS for one thread before numpy is imported (its
-    threads spin at import and take CPU from the workers), unless the user chose a number."""
-    out = tmp_path / "out.jsonl"
-    probe = (
+def _after_predict(out, code: str) -> str:
+    """A Python program that runs ``boilerline predict`` on seed 000 into ``out`` in its own
+    process, then runs ``code`` there (to look at what the command left behind)."""
+    return (
         "import sys; from classifier.cli import app\n"
         f"sys.argv = ['boilerline', 'predict', {str(SEED_000)!r}, '--output', {str(out)!r}]\n"
         "try:\n    app()\nexcept SystemExit:\n    pass\n"
+        + code
+    )
+
+
+def test_predict_starts_no_blas_threads(tmp_path):
+    """``boilerline predict`` asks OpenBLAS for one thread before numpy is imported (its
+    threads spin at import and take CPU from the workers), unless the user chose a number."""
+    probe = _after_predict(
+        tmp_path / "out.jsonl",
         "from threadpoolctl import threadpool_info\n"
-        "print(sorted({pool['num_threads'] for pool in threadpool_info() if pool['internal_api'] == 'openblas'}))"
+        "print(sorted({pool['num_threads'] for pool in threadpool_info() if pool['internal_api'] == 'openblas'}))",
     )
     environment = {name: value for name, value in os.environ.items() if name != "OPENBLAS_NUM_THREADS"}
-    threads = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=environment).stdout
-    assert threads.strip() == "[1]"
-    chosen = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=environment | {"OPENBLAS_NUM_THREADS": "2"}
-    ).stdout
-    assert chosen.strip() == "[2]"
+    for chosen, expected in ((None, "[1]"), ("2", "[2]")):
+        env = environment if chosen is None else environment | {"OPENBLAS_NUM_THREADS": chosen}
+        threads = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env).stdout
+        assert threads.strip() == expected
 
 
 def test_predict_loads_neither_scikit_learn_nor_a_pickle(tmp_path):
@@ -205,12 +211,7 @@ def test_predict_loads_neither_scikit_learn_nor_a_pickle(tmp_path):
     unimported (each costs start-up time; a pickle could run code), and so do jusText and
     lxml (the stoplists are read from jusText's files)."""
     out = tmp_path / "out.jsonl"
-    probe = (
-        "import sys; from classifier.cli import app\n"
-        f"sys.argv = ['boilerline', 'predict', {str(SEED_000)!r}, '--output', {str(out)!r}]\n"
-        "try:\n    app()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('sklearn', 'joblib', 'scipy', 'justext', 'lxml') if m in sys.modules))"
-    )
+    probe = _after_predict(out, "print(sorted(m for m in ('sklearn', 'joblib', 'scipy', 'justext', 'lxml') if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"
     assert len(out.read_text(encoding="utf-8").splitlines()) == 1
